@@ -1,0 +1,12 @@
+import { App } from "cdktn";
+import { ENVIRONMENTS, environments } from "./config.js";
+import { WeatherForecastStack } from "./weather-forecast-stack.js";
+
+/** Builds every stack of every environment. Stack ids are `<stack>-<environment>`. */
+export function buildApp(options: { outdir?: string } = {}): App {
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  for (const env of ENVIRONMENTS) {
+    new WeatherForecastStack(app, `weather-forecast-${env}`, environments[env]);
+  }
+  return app;
+}
