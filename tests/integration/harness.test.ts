@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { Redis } from "ioredis";
+import { RedisServer } from "../support/redis-server.js";
 
 /** The run's servers are real: these tests fail if the harness ever swaps one for a mock. */
 describe("test harness", () => {
@@ -32,6 +33,16 @@ describe("test harness", () => {
       expect(await redis.info("server")).toMatch(/redis_version:/);
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it("says how to install redis-server when it is not on PATH", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      await expect(RedisServer.start()).rejects.toThrow(/redis-server is not on PATH.*apt-get install -y redis-server/);
+    } finally {
+      process.env.PATH = path;
     }
   });
 });
