@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { BadRequestError, MAX_CITIES, parseCityId, parseCityList } from "../../../functions/forecast-api/request.js";
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `city-${i}`);
+
+describe("parseCityList", () => {
+  it("splits, trims and keeps order", () => {
+    expect(parseCityList(" lisbon, porto ,sao-paulo")).toEqual(["lisbon", "porto", "sao-paulo"]);
+  });
+
+  it("removes duplicates, keeping the first occurrence", () => {
+    expect(parseCityList("porto,lisbon,porto,lisbon")).toEqual(["porto", "lisbon"]);
+  });
+
+  it("accepts exactly 100 cities, and 100 distinct among more with duplicates", () => {
+    expect(parseCityList(ids(MAX_CITIES).join(","))).toHaveLength(100);
+    expect(parseCityList([...ids(100), "city-0", "city-1"].join(","))).toHaveLength(100);
+  });
+
+  it.each([
+    ["missing", undefined, /"cities" is required: 1–100/],
+    ["blank", "  ", /"cities" is required/],
+    ["101 distinct ids", ids(101).join(","), /has 101 distinct ids; the maximum is 100/],
+    ["an empty id", "lisbon,,porto", /empty id at position 2/],
+    ["a trailing comma", "lisbon,", /empty id at position 2/],
+    ["an invalid id", "lisbon,por to", /invalid id "por to" at position 2/],
+    ["an id with a slash", "../etc", /invalid id "\.\.\/etc"/],
+    ["an id longer than 64", "x".repeat(65), /invalid id/],
+  ])("rejects %s with a 400-class error naming the field", (_name, raw, message) => {
+    let err: unknown;
+    try {
+      parseCityList(raw);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as BadRequestError).field).toBe("cities");
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it("clips a huge value in the error instead of echoing it whole", () => {
+    const raw = "x".repeat(10_000);
+    try {
+      parseCityList(raw);
+      expect.unreachable();
+    } catch (e) {
+      expect(String((e as BadRequestError).value).length).toBeLessThan(300);
+    }
+  });
+});
+
+describe("parseCityId", () => {
+  it("accepts a valid id", () => expect(parseCityId("lisbon")).toBe("lisbon"));
+  it.each([undefined, "", "a b", "x".repeat(65)])("rejects %j", (raw) => {
+    expect(() => parseCityId(raw)).toThrow(BadRequestError);
+  });
+});
