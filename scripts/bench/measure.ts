@@ -1,0 +1,99 @@
+import hdr from "hdr-histogram-js";
+
+/** One measured run of a scenario at one concurrency. */
+export interface RunResult {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  /** Operations per second over the measured (not warm-up) part. */
+  throughput: number;
+  /** Round trips per operation seen by the latency proxies, by server. */
+  roundTrips: Record<string, number>;
+}
+
+export interface MeasureOptions {
+  /** Measured operations per repeat. */
+  iterations: number;
+  concurrency: number;
+  /** Operations run first and thrown away (connection setup, JIT). */
+  warmup: number;
+  /** Independent repeats; each reported number is the median over repeats. */
+  repeats: number;
+  /** Called before each operation's timer starts (e.g. to give it a fresh container); not timed. */
+  prepare?: () => Promise<void> | void;
+  /** Counters to read before/after each repeat, e.g. proxy round trips. */
+  counters?: Record<string, () => number>;
+}
+
+/**
+ * Runs `op` `iterations` times with `concurrency` workers, records each latency in an HDR histogram (µs
+ * resolution), and repeats; returns the median of each statistic over repeats so one noisy repeat on a shared
+ * machine does not decide the result.
+ */
+export async function measure(op: () => Promise<void>, o: MeasureOptions): Promise<RunResult> {
+  await runWorkers(op, o.warmup, Math.min(o.concurrency, Math.max(1, o.warmup)), o.prepare);
+  const runs: RunResult[] = [];
+  for (let r = 0; r < o.repeats; r++) {
+    const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+    const before = readCounters(o.counters);
+    const start = performance.now();
+    await runWorkers(op, o.iterations, o.concurrency, o.prepare, (us) => histogram.recordValue(Math.max(1, Math.round(us))));
+    const elapsedMs = performance.now() - start;
+    const after = readCounters(o.counters);
+    runs.push({
+      p50: histogram.getValueAtPercentile(50) / 1000,
+      p95: histogram.getValueAtPercentile(95) / 1000,
+      p99: histogram.getValueAtPercentile(99) / 1000,
+      mean: histogram.mean / 1000,
+      throughput: o.iterations / (elapsedMs / 1000),
+      roundTrips: Object.fromEntries(Object.keys(after).map((k) => [k, (after[k]! - before[k]!) / o.iterations])),
+    });
+    histogram.destroy();
+  }
+  return medianOf(runs);
+}
+
+async function runWorkers(
+  op: () => Promise<void>,
+  total: number,
+  concurrency: number,
+  prepare: (() => Promise<void> | void) | undefined,
+  record?: (micros: number) => void,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      if (prepare) await prepare();
+      const t = performance.now();
+      await op();
+      record?.((performance.now() - t) * 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
+}
+
+function readCounters(counters: Record<string, () => number> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters ?? {}).map(([k, f]) => [k, f()]));
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function medianOf(runs: RunResult[]): RunResult {
+  const pick = (f: (r: RunResult) => number) => median(runs.map(f));
+  const keys = Object.keys(runs[0]?.roundTrips ?? {});
+  return {
+    p50: pick((r) => r.p50),
+    p95: pick((r) => r.p95),
+    p99: pick((r) => r.p99),
+    mean: pick((r) => r.mean),
+    throughput: pick((r) => r.throughput),
+    roundTrips: Object.fromEntries(keys.map((k) => [k, pick((r) => r.roundTrips[k]!)])),
+  };
+}
