@@ -64,6 +64,7 @@ const PLACEHOLDER_RE = /\$\{([^}]*)\}/g;
 /** Validates props and applies defaults; throws one PropValidationError listing every problem. */
 export function resolveAthenaWorkgroupProps(props: AthenaWorkgroupProps): ResolvedAthenaConfig {
   const p = new Problems(`AthenaWorkgroup(${JSON.stringify(props.workgroupName)})`);
+  required(p, "workgroupName", props.workgroupName);
   p.pattern("workgroupName", props.workgroupName, WORKGROUP_NAME_RE, "must be 1–128 characters of letters, digits, '.', '_', '-'");
   checkLength(p, "description", props.description, 0, 1024);
 
@@ -102,6 +103,7 @@ export function resolveAthenaWorkgroupProps(props: AthenaWorkgroupProps): Resolv
 
   let database: ResolvedAthenaConfig["database"];
   if (props.database !== undefined) {
+    required(p, "database.name", props.database.name);
     p.pattern("database.name", props.database.name, IDENTIFIER_RE, IDENTIFIER_RULE);
     checkLength(p, "database.description", props.database.description, 0, 2048);
     database = { name: props.database.name, description: props.database.description };
@@ -192,6 +194,7 @@ function knownResultsLocation(bucket: ResolvedResultsBucket, prefix: string): S3
 
 function resolveTable(p: Problems, f: string, t: GlueTableProps): ResolvedTable | undefined {
   const before = p.count;
+  required(p, `${f}.name`, t.name);
   p.pattern(`${f}.name`, t.name, IDENTIFIER_RE, IDENTIFIER_RULE);
   checkLength(p, `${f}.description`, t.description, 0, 2048);
   const s3 = typeof t.location === "string" && !Token.isUnresolved(t.location) ? parseS3Folder(t.location) : undefined;
@@ -204,6 +207,7 @@ function resolveTable(p: Problems, f: string, t: GlueTableProps): ResolvedTable 
   if (!Array.isArray(t.columns) || t.columns.length === 0) p.add(`${f}.columns`, t.columns, "must list at least one column");
   (t.columns ?? []).forEach((c, j) => {
     const cf = `${f}.columns[${j}]`;
+    required(p, `${cf}.name`, c.name);
     p.pattern(`${cf}.name`, c.name, IDENTIFIER_RE, IDENTIFIER_RULE);
     if (columnNames.has(c.name)) p.add(`${cf}.name`, c.name, "must be unique in the table");
     columnNames.add(c.name);
@@ -281,8 +285,8 @@ function resolvePartitioning(
     };
   }
   if (part.kind === "ymd") {
-    const firstOk = p.range(`${f}.firstYear`, part.firstYear, 1970, 9999, { integer: true });
-    const lastOk = p.range(`${f}.lastYear`, part.lastYear, 1970, 9999, { integer: true });
+    const firstOk = required(p, `${f}.firstYear`, part.firstYear) && p.range(`${f}.firstYear`, part.firstYear, 1970, 9999, { integer: true });
+    const lastOk = required(p, `${f}.lastYear`, part.lastYear) && p.range(`${f}.lastYear`, part.lastYear, 1970, 9999, { integer: true });
     if (firstOk && lastOk) {
       p.check(part.lastYear >= part.firstYear, `${f}.lastYear`, part.lastYear, `must be ≥ firstYear (${part.firstYear})`);
       p.check(part.lastYear - part.firstYear <= 200, `${f}.lastYear`, part.lastYear, `must be at most 200 years after firstYear (${part.firstYear}); Athena would enumerate every day between`);
@@ -326,6 +330,11 @@ function checkTemplate(p: Problems, f: string, template: string, location: strin
 /** Construct id of a named query: from its name (stable when the list is reordered), safe for Terraform. */
 export function namedQueryId(name: string): string {
   return `named-query-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
+/** `Problems.pattern` and `range` accept undefined (optional props); required ones are checked here first. */
+function required(p: Problems, field: string, value: unknown): boolean {
+  return p.check(value !== undefined && value !== null, field, value, "is required");
 }
 
 function checkLength(p: Problems, field: string, value: string | undefined, min: number, max: number): void {

@@ -108,6 +108,11 @@ describe("AthenaWorkgroup: validation names the field, the value and the allowed
       { ...withTable({ location: "s3://shared-bucket/athena/analytics/orders/" }), resultsBucket: { mode: "existing", bucketName: "shared-bucket" }, resultsPrefix: "athena/" },
       /tables\[0\]\.location = "s3:\/\/shared-bucket\/athena\/analytics\/orders\/": must not overlap the results location s3:\/\/shared-bucket\/athena\/: queries would read their own results/,
     ],
+    ["a missing workgroup name", { ...base, workgroupName: undefined } as never, /workgroupName = undefined: is required/],
+    ["a database without a name", { ...base, database: {} } as never, /database\.name = undefined: is required/],
+    ["a column without a type", withTable({ columns: [{ name: "n" } as never] }), /tables\[0\]\.columns\[0\]\.type = undefined: must be a Hive DDL type/],
+    ["a date partitioning without a range", withTable({ partitioning: { kind: "date" } as never }), /partitioning\.range = undefined: must be "<start>,<end>"/],
+    ["ymd without a last year", withTable({ partitioning: { kind: "ymd", firstYear: 2024 } as never }), /partitioning\.lastYear = undefined: is required/],
     ["a tag key with the aws: prefix", { ...base, tags: { "aws:x": "y" } }, /tags\.aws:x = "aws:x": tag keys must be 1–128 characters and not start with 'aws:'/],
   ];
 
