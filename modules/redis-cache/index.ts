@@ -1,0 +1,10 @@
+export { RedisCache } from "./redis-cache.js";
+export { redisConnectionEnv } from "./connection.js";
+export type { RedisConnection } from "./connection.js";
+export { redisPreset } from "./presets.js";
+export type { RedisCachePreset, RedisEnvironment } from "./presets.js";
+export { resolveRedisCacheProps, AUTH_TOKEN_SPECIALS, MAXMEMORY_POLICIES } from "./props.js";
+export type * from "./props.js";
+export { REPLICATION_GROUP_VERSIONS, SERVERLESS_MAJOR_VERSIONS, parameterGroupFamily } from "./engines.js";
+export type { RedisEngine } from "./engines.js";
+export { memberClusterIds } from "./alarms.js";

@@ -1,0 +1,261 @@
+import { TerraformOutput, TerraformStack, Token } from "cdktn";
+import { Construct } from "constructs";
+import { SecurityGroup } from "@cdktn/provider-aws/lib/security-group/index.js";
+import { VpcSecurityGroupIngressRule } from "@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
+import { ElasticacheSubnetGroup } from "@cdktn/provider-aws/lib/elasticache-subnet-group/index.js";
+import { ElasticacheParameterGroup } from "@cdktn/provider-aws/lib/elasticache-parameter-group/index.js";
+import { ElasticacheReplicationGroup } from "@cdktn/provider-aws/lib/elasticache-replication-group/index.js";
+import type { ElasticacheReplicationGroupLogDeliveryConfiguration } from "@cdktn/provider-aws/lib/elasticache-replication-group/index.js";
+import { ElasticacheServerlessCache } from "@cdktn/provider-aws/lib/elasticache-serverless-cache/index.js";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
+import type { IConnectable } from "../core/connections.js";
+import type { IGrantable } from "../core/grants.js";
+import { RedisAuth } from "./auth.js";
+import { ReplicationGroupAlarms, ServerlessAlarms, memberClusterIds } from "./alarms.js";
+import type { RedisConnection } from "./connection.js";
+import { resolveRedisCacheProps } from "./props.js";
+import type { RedisCacheProps, ResolvedRedisCache, ResolvedReplicationGroup, ResolvedServerless } from "./props.js";
+
+/** Serverless caches listen on 6379 (primary) and 6380 (reader endpoint). */
+const SERVERLESS_PORTS = { from: 6379, to: 6380 } as const;
+
+/**
+ * A Valkey (default) or Redis OSS cache on ElastiCache: a node-based replication group or a serverless cache,
+ * secure by default (TLS required, encrypted at rest, generated credentials in Secrets Manager, no network access
+ * until granted) with alarms, logs and least-privilege grants.
+ *
+ * Access is granted, never opened: `grantConnect(fn)` lets a function reach the cache port (security group rule
+ * from the function's security group) and read the credentials secret; `allowFrom(peer)` gives network access only.
+ */
+export class RedisCache extends Construct implements IConnectable {
+  readonly config: ResolvedRedisCache;
+  /** Security group of the cache: ingress only from granted peers (and `ingressCidrs`), no egress. */
+  readonly securityGroupId: string;
+  /** Secrets Manager secret with the credentials, JSON `{"username"?, "password"}`. */
+  readonly authSecretArn: string;
+  readonly primaryEndpoint: string;
+  readonly readerEndpoint: string | undefined;
+  readonly port: number;
+  /** What the runtime needs to connect; see `redisConnectionEnv()` for the environment variables. */
+  readonly connection: RedisConnection;
+  readonly replicationGroup: ElasticacheReplicationGroup | undefined;
+  readonly serverlessCache: ElasticacheServerlessCache | undefined;
+
+  private readonly ports: { from: number; to: number };
+  private readonly ingressRules = new Map<string, VpcSecurityGroupIngressRule>();
+
+  constructor(scope: Construct, id: string, props: RedisCacheProps) {
+    super(scope, id);
+    const c = resolveRedisCacheProps(props);
+    this.config = c;
+    const tags = Object.keys(c.tags).length ? c.tags : undefined;
+
+    const sg = new SecurityGroup(this, "security-group", {
+      namePrefix: `${c.name}-redis-`,
+      description: `${c.name} ${c.engine} cache: ingress from granted security groups only`,
+      vpcId: c.network.vpcId,
+      // No egress blocks: Terraform then removes AWS's default allow-all egress; cache nodes start no connections.
+      tags: { Name: `${c.name}-redis`, ...(c.tags ?? {}) },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    this.securityGroupId = sg.id;
+    this.ports = c.mode === "serverless" ? SERVERLESS_PORTS : { from: c.port, to: c.port };
+    c.ingressCidrs.forEach((cidr, i) => {
+      new VpcSecurityGroupIngressRule(this, `ingress-cidr-${i}`, {
+        securityGroupId: sg.id,
+        cidrIpv4: cidr,
+        ipProtocol: "tcp",
+        fromPort: this.ports.from,
+        toPort: this.ports.to,
+        description: `${c.name}: ${cidr} (ingressCidrs)`,
+      });
+    });
+
+    const auth = new RedisAuth(this, "auth", { name: c.name, engine: c.engine, auth: c.auth, kmsKeyArn: c.kmsKeyArn, tags: c.tags });
+    this.authSecretArn = auth.secretArn;
+
+    if (c.mode === "serverless") {
+      const cache = this.buildServerless(c, sg.id, auth, tags);
+      this.serverlessCache = cache;
+      this.replicationGroup = undefined;
+      this.primaryEndpoint = cache.endpoint.get(0).address;
+      this.port = cache.endpoint.get(0).port;
+      this.readerEndpoint = cache.readerEndpoint.get(0).address;
+      this.connection = {
+        mode: c.mode,
+        engine: c.engine,
+        host: this.primaryEndpoint,
+        port: this.port,
+        readerHost: this.readerEndpoint,
+        readerPort: cache.readerEndpoint.get(0).port,
+        tls: true,
+        clusterMode: true,
+        authSecretArn: this.authSecretArn,
+      };
+      if (c.alarms) {
+        new ServerlessAlarms(this, "alarms", { name: c.name, alarms: c.alarms, maxDataStorageGb: c.maxDataStorageGb, maxEcpuPerSecond: c.maxEcpuPerSecond });
+      }
+    } else {
+      const group = this.buildReplicationGroup(c, sg.id, auth, tags);
+      this.replicationGroup = group;
+      this.serverlessCache = undefined;
+      this.primaryEndpoint = c.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
+      this.readerEndpoint = c.clusterMode ? undefined : group.readerEndpointAddress;
+      this.port = c.port;
+      this.connection = {
+        mode: c.mode,
+        engine: c.engine,
+        host: this.primaryEndpoint,
+        port: this.port,
+        readerHost: this.readerEndpoint,
+        readerPort: this.readerEndpoint === undefined ? undefined : c.port,
+        tls: true,
+        clusterMode: c.clusterMode,
+        authSecretArn: this.authSecretArn,
+      };
+      if (c.alarms) {
+        new ReplicationGroupAlarms(this, "alarms", {
+          name: c.name,
+          memberClusterIds: memberClusterIds(c.name, c.shards, c.replicasPerShard, c.clusterMode),
+          hasReplicas: c.replicasPerShard > 0,
+          alarms: c.alarms,
+        });
+      }
+    }
+
+    new TerraformOutput(this, "primary-endpoint", { value: this.primaryEndpoint, description: "Primary (cluster mode: configuration) endpoint" });
+    if (this.readerEndpoint !== undefined) new TerraformOutput(this, "reader-endpoint", { value: this.readerEndpoint, description: "Reader endpoint" });
+    new TerraformOutput(this, "port", { value: this.port, description: "Port of the primary endpoint" });
+    new TerraformOutput(this, "auth-secret-arn", { value: this.authSecretArn, description: "Secrets Manager secret with the cache credentials" });
+    new TerraformOutput(this, "security-group-id", { value: this.securityGroupId, description: "Security group of the cache" });
+  }
+
+  /**
+   * Network access to the cache port from a peer's security group (one ingress rule per peer; granting the same
+   * peer twice is harmless). `id` names the rule's construct; it defaults to the peer's construct path, or to its
+   * security group id when that is a literal. Terraform addresses derive from it, so keep it stable.
+   */
+  allowFrom(peer: IConnectable, opts: { id?: string; description?: string } = {}): void {
+    const key = opts.id ?? ruleIdFor(peer);
+    if (this.ingressRules.has(key)) return;
+    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${key}`, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: peer.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: this.ports.from,
+      toPort: this.ports.to,
+      description: opts.description ?? `${this.config.name}: from ${key}`,
+    });
+    this.ingressRules.set(key, rule);
+  }
+
+  /**
+   * Everything a function needs to use the cache: network access from its security group, and
+   * `secretsmanager:GetSecretValue` on this cache's secret only (plus `kms:Decrypt` on the customer key, if any).
+   */
+  grantConnect(fn: IGrantable & IConnectable, opts: { id?: string } = {}): void {
+    this.allowFrom(fn, opts);
+    fn.addToPolicy({ sid: this.sid("Secret"), actions: ["secretsmanager:GetSecretValue"], resources: [this.authSecretArn] });
+    if (this.config.kmsKeyArn) fn.addToPolicy({ sid: this.sid("Kms"), actions: ["kms:Decrypt"], resources: [this.config.kmsKeyArn] });
+  }
+
+  private buildReplicationGroup(c: ResolvedReplicationGroup, securityGroupId: string, auth: RedisAuth, tags: Record<string, string> | undefined): ElasticacheReplicationGroup {
+    const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
+      name: `${c.name}-subnets`,
+      description: `Private subnets of the ${c.name} cache`,
+      subnetIds: c.network.subnetIds,
+      tags,
+    });
+
+    const parameters: Record<string, string> = { "maxmemory-policy": c.maxmemoryPolicy, ...c.parameters };
+    if (c.clusterMode) parameters["cluster-enabled"] = "yes";
+    const parameterGroup = new ElasticacheParameterGroup(this, "parameter-group", {
+      // The family is part of the name, and the group is created before the old one is destroyed: an engine
+      // upgrade that changes family then swaps groups in place instead of failing on "parameter group in use".
+      name: `${c.name}-${c.family.replace(/\./g, "-")}`,
+      family: c.family,
+      description: `${c.name}: ${c.engine} ${c.engineVersion} parameters`,
+      parameter: Object.entries(parameters).map(([name, value]) => ({ name, value })),
+      tags,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const logDelivery: ElasticacheReplicationGroupLogDeliveryConfiguration[] = [];
+    if (c.logs) {
+      for (const [type, on] of [["slow-log", c.logs.slowLog], ["engine-log", c.logs.engineLog]] as const) {
+        if (!on) continue;
+        const group = new CloudwatchLogGroup(this, type, { name: `/aws/elasticache/${c.name}/${type}`, retentionInDays: c.logs.retentionDays, tags });
+        logDelivery.push({ destination: group.name, destinationType: "cloudwatch-logs", logFormat: c.logs.format, logType: type });
+      }
+    }
+
+    return new ElasticacheReplicationGroup(this, "replication-group", {
+      replicationGroupId: c.name,
+      description: c.description,
+      engine: c.engine,
+      engineVersion: c.engineVersion,
+      nodeType: c.nodeType,
+      port: c.port,
+      ...(c.clusterMode
+        ? { clusterMode: "enabled", numNodeGroups: c.shards, replicasPerNodeGroup: c.replicasPerShard }
+        : { clusterMode: "disabled", numCacheClusters: 1 + c.replicasPerShard }),
+      automaticFailoverEnabled: c.automaticFailover,
+      multiAzEnabled: c.multiAz,
+      subnetGroupName: subnetGroup.name,
+      securityGroupIds: [securityGroupId],
+      parameterGroupName: parameterGroup.name,
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: c.kmsKeyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      ...(c.auth.type === "token"
+        ? { authToken: auth.password, authTokenUpdateStrategy: "ROTATE" }
+        : { userGroupIds: [auth.userGroupId!] }),
+      snapshotRetentionLimit: c.snapshotRetentionDays,
+      snapshotWindow: c.snapshotWindow,
+      maintenanceWindow: c.maintenanceWindow,
+      autoMinorVersionUpgrade: String(c.autoMinorVersionUpgrade),
+      applyImmediately: c.applyImmediately,
+      logDeliveryConfiguration: logDelivery.length ? logDelivery : undefined,
+      tags,
+    });
+  }
+
+  private buildServerless(c: ResolvedServerless, securityGroupId: string, auth: RedisAuth, tags: Record<string, string> | undefined): ElasticacheServerlessCache {
+    return new ElasticacheServerlessCache(this, "serverless-cache", {
+      name: c.name,
+      description: c.description,
+      engine: c.engine,
+      majorEngineVersion: c.engineVersion,
+      subnetIds: c.network.subnetIds,
+      securityGroupIds: [securityGroupId],
+      kmsKeyId: c.kmsKeyArn,
+      userGroupId: auth.userGroupId,
+      cacheUsageLimits: [
+        {
+          dataStorage: [{ unit: "GB", maximum: c.maxDataStorageGb, minimum: c.minDataStorageGb }],
+          ecpuPerSecond: [{ maximum: c.maxEcpuPerSecond, minimum: c.minEcpuPerSecond }],
+        },
+      ],
+      snapshotRetentionLimit: c.snapshotRetentionDays,
+      dailySnapshotTime: c.dailySnapshotTime,
+      tags,
+    });
+  }
+
+  /** Statement ids unique per cache, so one role can hold grants on several caches. */
+  private sid(suffix: string): string {
+    const base = this.config.name.replace(/(?:^|-)([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    return `Redis${base}${suffix}`;
+  }
+}
+
+function ruleIdFor(peer: IConnectable): string {
+  if (Construct.isConstruct(peer)) {
+    // The path below the stack: stable, readable, and unique per peer.
+    const stackPath = TerraformStack.of(peer).node.path;
+    return peer.node.path.slice(stackPath.length).replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  }
+  if (!Token.isUnresolved(peer.securityGroupId)) return peer.securityGroupId;
+  throw new Error("RedisCache.allowFrom: the peer is not a construct and its securityGroupId is a token; pass opts.id to name the ingress rule");
+}
