@@ -90,8 +90,11 @@ export function resolveAthenaWorkgroupProps(props: AthenaWorkgroupProps): Resolv
   }
 
   const resultsPrefix = props.resultsPrefix ?? `${props.workgroupName}/`;
+  // The default derives from the workgroup name, which is always a valid prefix when the name is valid (and an
+  // invalid name is reported once, under its own field).
   p.check(
-    typeof resultsPrefix === "string" && resultsPrefix.length >= 1 && resultsPrefix.length <= 256 && /^(?:[^/\s*?]+\/)+$/.test(resultsPrefix),
+    props.resultsPrefix === undefined ||
+      (typeof resultsPrefix === "string" && resultsPrefix.length >= 1 && resultsPrefix.length <= 256 && /^(?:[^/\s*?]+\/)+$/.test(resultsPrefix)),
     "resultsPrefix",
     resultsPrefix,
     "must be 1–256 characters of non-empty path segments ending with '/', no leading '/', spaces or wildcards (e.g. \"analytics/\")",
@@ -111,23 +114,18 @@ export function resolveAthenaWorkgroupProps(props: AthenaWorkgroupProps): Resolv
 
   const tableProps = props.tables ?? [];
   if (tableProps.length > 0 && !database) p.add("tables", tableProps.map((t) => t.name), "need a database: set props.database");
+  const results = knownResultsLocation(resultsBucket, resultsPrefix);
   const tables: ResolvedTable[] = [];
   const tableNames = new Set<string>();
   tableProps.forEach((t, i) => {
     const table = resolveTable(p, `tables[${i}]`, t);
     if (tableNames.has(t.name)) p.add(`tables[${i}].name`, t.name, "must be unique in the database");
     tableNames.add(t.name);
+    if (table && results && overlaps(table.s3, results)) {
+      p.add(`tables[${i}].location`, t.location, `must not overlap the results location s3://${results.bucket}/${results.prefix}: queries would read their own results`);
+    }
     if (table) tables.push(table);
   });
-
-  const results = knownResultsLocation(resultsBucket, resultsPrefix);
-  if (results) {
-    tables.forEach((t, i) => {
-      if (overlaps(t.s3, results)) {
-        p.add(`tables[${i}].location`, t.location, `must not overlap the results location s3://${results.bucket}/${results.prefix}: queries would read their own results`);
-      }
-    });
-  }
 
   const namedQueryProps = props.namedQueries ?? [];
   if (namedQueryProps.length > 0 && !database) p.add("namedQueries", namedQueryProps.map((q) => q.name), "need a database to run in: set props.database");

@@ -122,6 +122,22 @@ describe("AthenaWorkgroup: validation names the field, the value and the allowed
     expect(error!.message).toMatch(message);
   });
 
+  it("reports an invalid workgroup name once, not again through the results prefix derived from it", () => {
+    expect((errorOf({ ...base, workgroupName: "my workgroup" }) as PropValidationError).problems).toEqual([
+      `workgroupName = "my workgroup": must be 1–128 characters of letters, digits, '.', '_', '-'`,
+    ]);
+  });
+
+  it("names the right table when an earlier one is invalid too", () => {
+    const error = errorOf({
+      ...base,
+      resultsBucket: { mode: "existing", bucketName: "shared-bucket" },
+      resultsPrefix: "athena/",
+      tables: [{ ...table, name: "Bad" }, { ...table, name: "inside", location: "s3://shared-bucket/athena/x/" }],
+    });
+    expect(error!.message).toMatch(/tables\[1\]\.location = "s3:\/\/shared-bucket\/athena\/x\/": must not overlap/);
+  });
+
   it("reports every problem at once, not just the first", () => {
     const error = errorOf({
       ...withTable({ name: "Orders", columns: [{ name: "n", type: "integer" }] }),
