@@ -138,7 +138,7 @@ export class RedisCache extends Construct implements IConnectable {
   allowFrom(peer: IConnectable, opts: { id?: string; description?: string } = {}): void {
     const key = opts.id ?? ruleIdFor(peer);
     if (this.ingressRules.has(key)) return;
-    const rule = new VpcSecurityGroupIngressRule(this, `ingress-${key}`, {
+    const rule = new VpcSecurityGroupIngressRule(this, `ingress-peer-${key}`, {
       securityGroupId: this.securityGroupId,
       referencedSecurityGroupId: peer.securityGroupId,
       ipProtocol: "tcp",

@@ -9,7 +9,7 @@ import type { IGrantable, PolicyStatement } from "../../../modules/core/grants.j
 import type { IConnectable } from "../../../modules/core/connections.js";
 import { AUTH_TOKEN_SPECIALS, RedisCache, memberClusterIds, redisConnectionEnv, redisPreset } from "../../../modules/redis-cache/index.js";
 import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
-import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
+import { addresses, onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
 const network = { vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
@@ -401,6 +401,51 @@ describe("RedisCache: network access and grants", () => {
     const { json } = synthCache({ ...base, ingressCidrs: ["10.8.0.0/16"] });
     expect(onlyResource(json, SG_RULE)).toMatchObject({ cidr_ipv4: "10.8.0.0/16", from_port: 6379, to_port: 6379 });
     expect(JSON.stringify(json.resource)).not.toContain("0.0.0.0/0");
+  });
+});
+
+describe("RedisCache: Terraform addresses (an API: a change here is a destroy/create in someone's plan)", () => {
+  it("pins the addresses of a replication group with a replica, a CIDR rule and a peer rule", () => {
+    const { json } = synthStack((stack) => {
+      const cache = new RedisCache(stack, "cache", { ...base, replicasPerShard: 1, ingressCidrs: ["10.8.0.0/16"] });
+      cache.allowFrom({ securityGroupId: "sg-0123456789abcdef0" });
+    });
+    expect(addresses(json)).toEqual([
+      "aws_cloudwatch_log_group.cache_engine-log_6D164668",
+      "aws_cloudwatch_log_group.cache_slow-log_31146A07",
+      "aws_cloudwatch_metric_alarm.cache_alarms_connections_F2B81353",
+      "aws_cloudwatch_metric_alarm.cache_alarms_cpu_8BD3E0E3",
+      "aws_cloudwatch_metric_alarm.cache_alarms_engine-cpu_057FE672",
+      "aws_cloudwatch_metric_alarm.cache_alarms_evictions_8FE02E2D",
+      "aws_cloudwatch_metric_alarm.cache_alarms_memory_A0F62E1F",
+      "aws_cloudwatch_metric_alarm.cache_alarms_replication-lag_60C16629",
+      "aws_elasticache_parameter_group.cache_parameter-group_12677AFD",
+      "aws_elasticache_replication_group.cache_replication-group_FA5C54CF",
+      "aws_elasticache_subnet_group.cache_subnet-group_D4E55FF4",
+      "aws_secretsmanager_secret.cache_auth_secret_011C7955",
+      "aws_secretsmanager_secret_version.cache_auth_secret-version_16421DE7",
+      "aws_security_group.cache_security-group_D323B821",
+      "aws_vpc_security_group_ingress_rule.cache_ingress-cidr-0_3C2C9E4A",
+      "aws_vpc_security_group_ingress_rule.cache_ingress-peer-sg-0123456789abcdef0_95D45541",
+      "random_password.cache_auth_password_10D40670",
+    ]);
+  });
+
+  it("pins the addresses of a serverless cache; the password and secret keep theirs across modes", () => {
+    expect(addresses(synthCache({ ...base, mode: "serverless" }).json)).toEqual([
+      "aws_cloudwatch_metric_alarm.cache_alarms_connections_F2B81353",
+      "aws_cloudwatch_metric_alarm.cache_alarms_ecpu_646229AC",
+      "aws_cloudwatch_metric_alarm.cache_alarms_evictions_8FE02E2D",
+      "aws_cloudwatch_metric_alarm.cache_alarms_memory_A0F62E1F",
+      "aws_cloudwatch_metric_alarm.cache_alarms_throttled-commands_047C2FBB",
+      "aws_elasticache_serverless_cache.cache_serverless-cache_B40E6290",
+      "aws_elasticache_user.cache_auth_user_799D7719",
+      "aws_elasticache_user_group.cache_auth_user-group_763D3011",
+      "aws_secretsmanager_secret.cache_auth_secret_011C7955",
+      "aws_secretsmanager_secret_version.cache_auth_secret-version_16421DE7",
+      "aws_security_group.cache_security-group_D323B821",
+      "random_password.cache_auth_password_10D40670",
+    ]);
   });
 });
 
