@@ -1,0 +1,47 @@
+import { PartialLoadError } from "../errors.js";
+import type { Loader } from "../multi-level.js";
+import type { KeyValueStore } from "./store.js";
+
+export interface LayeredLoaderOptions {
+  /** Store what the origin returned (write-through to the table). @default true */
+  writeBack?: boolean;
+  /** Receives table writes that failed (the values are still returned and cached). @default logs a JSON line on stderr */
+  onWriteFailure?: (failed: ReadonlyMap<string, Error>) => void;
+  /** Receives a table read error; the keys it covered are asked of the origin instead. @default logs a JSON line on stderr */
+  onReadFailure?: (error: Error) => void;
+}
+
+/**
+ * The loader for the bottom of the data path: the table first, then the origin for what the table lacks —
+ * including keys the table failed to read (even all of them, when the table is down), since the origin is the
+ * source of truth — then the origin's values
+ * written back to the table (awaited, so they are stored before the invocation returns). One table read and
+ * at most one origin call per load.
+ */
+export function tableThenOrigin<V>(table: KeyValueStore<V>, origin: Loader<V>, options: LayeredLoaderOptions = {}): Loader<V> {
+  const onWriteFailure =
+    options.onWriteFailure ??
+    ((failed) => console.error(JSON.stringify({ level: "ERROR", message: "table write-back of origin values failed", keys: [...failed.keys()], error: failed.values().next().value?.message })));
+  const onReadFailure =
+    options.onReadFailure ?? ((error) => console.error(JSON.stringify({ level: "ERROR", message: "table read failed; asking the origin", error: error.message })));
+  return async (keys) => {
+    let found: Map<string, V>;
+    try {
+      found = await table.getMany(keys);
+    } catch (err) {
+      onReadFailure(err instanceof Error ? err : new Error(String(err)));
+      found = err instanceof PartialLoadError ? new Map(err.found as ReadonlyMap<string, V>) : new Map();
+    }
+    const rest = keys.filter((key) => !found.has(key));
+    if (rest.length === 0) return found;
+    const fromOrigin = await origin(rest);
+    if (fromOrigin.size > 0) {
+      for (const [key, value] of fromOrigin) found.set(key, value);
+      if (options.writeBack ?? true) {
+        const { failed } = await table.putMany(fromOrigin);
+        if (failed.size > 0) onWriteFailure(failed);
+      }
+    }
+    return found;
+  };
+}
