@@ -141,7 +141,19 @@ export class Network extends Construct {
     let privateSubnetIds: string[];
     if (c.privateSubnetIds) privateSubnetIds = c.privateSubnetIds;
     else {
-      const found = new DataAwsSubnets(this, "private-subnets", { filter: [{ name: "vpc-id", values: [c.vpcId] }], tags: c.privateSubnetTags });
+      const found = new DataAwsSubnets(this, "private-subnets", {
+        filter: [{ name: "vpc-id", values: [c.vpcId] }],
+        tags: c.privateSubnetTags,
+        // An empty match would only fail later, inside whatever is placed in these subnets: fail at plan, naming the tags.
+        lifecycle: {
+          postcondition: [
+            {
+              condition: "${length(self.ids) > 0}",
+              errorMessage: `No subnet of ${c.vpcId} has the tags ${JSON.stringify(c.privateSubnetTags)} (privateSubnetTags of network ${c.name}).`,
+            },
+          ],
+        },
+      });
       privateSubnetIds = found.ids;
     }
     return {

@@ -182,7 +182,7 @@ describe("Network: existing VPC", () => {
     expect(json.resource).toBeUndefined();
   });
 
-  it("finds private subnets by tags, and the VPC CIDR for interface endpoint rules", () => {
+  it("finds private subnets by tags (failing the plan when none match), and the VPC CIDR for interface endpoint rules", () => {
     const { json, built } = synthNetwork({
       mode: "existing",
       name: "shared",
@@ -190,7 +190,13 @@ describe("Network: existing VPC", () => {
       privateSubnetTags: { tier: "private" },
       endpoints: { interfaces: ["secretsmanager"] },
     });
-    expect(Object.values(json.data!.aws_subnets!)[0]).toEqual({ filter: [{ name: "vpc-id", values: ["vpc-0123456789abcdef0"] }], tags: { tier: "private" } });
+    expect(Object.values(json.data!.aws_subnets!)[0]).toEqual({
+      filter: [{ name: "vpc-id", values: ["vpc-0123456789abcdef0"] }],
+      tags: { tier: "private" },
+      lifecycle: {
+        postcondition: [{ condition: "${length(self.ids) > 0}", error_message: 'No subnet of vpc-0123456789abcdef0 has the tags {"tier":"private"} (privateSubnetTags of network shared).' }],
+      },
+    });
     expect(onlyResource(json, "aws_vpc_endpoint").subnet_ids).toMatch(/^\$\{data\.aws_subnets\.network_private-subnets_[0-9A-F]{8}\.ids\}$/);
     expect(onlyResource(json, "aws_vpc_security_group_ingress_rule").cidr_ipv4).toMatch(/^\$\{data\.aws_vpc\.network_endpoints_vpc_[0-9A-F]{8}\.cidr_block\}$/);
     expect(built.vpcCidr).toBeDefined();
