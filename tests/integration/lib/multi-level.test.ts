@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CircuitBreaker } from "../../../functions/lib/cache/circuit-breaker.js";
+import { L1Cache } from "../../../functions/lib/cache/l1.js";
+import { L2Cache } from "../../../functions/lib/cache/l2.js";
+import { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
+import type { Loader } from "../../../functions/lib/cache/multi-level.js";
+import type { KeyValueStore } from "../../../functions/lib/cache/strategies/store.js";
+import { createRedisClient } from "../../../functions/lib/clients/redis.js";
+import type { RedisClient } from "../../../functions/lib/clients/redis.js";
+import { readConfig } from "../../../functions/lib/config.js";
+import { dynamoStore } from "../../../functions/lib/dynamo/store.js";
+import { startLatencyProxy } from "../../../scripts/bench/latency-proxy.js";
+import type { LatencyProxy } from "../../../scripts/bench/latency-proxy.js";
+import { HttpFaultProxy } from "../../support/http-fault-proxy.js";
+import { RedisServer } from "../../support/redis-server.js";
+import { SilentTcpServer } from "../../support/silent-tcp-server.js";
+import { createTable, dropTable, dynamoFor } from "./fixtures.js";
+
+interface Forecast {
+  city: string;
+  tempC: number;
+}
+
+const CITIES = Array.from({ length: 100 }, (_, i) => `city-${String(i).padStart(3, "0")}`);
+const forecastOf = (city: string): Forecast => ({ city, tempC: city.length + Number(city.slice(-3)) / 10 });
+
+function redisFor(url: string, env: Record<string, string> = {}): RedisClient {
+  const config = readConfig({ AWS_REGION: "us-east-1", REDIS_URL: url, REDIS_COMMAND_TIMEOUT_MS: "2000", REDIS_RECONNECT_MAX_DELAY_MS: "100", ...env });
+  return createRedisClient(config.redis!, { onError: () => undefined });
+}
+
+/** A fresh container: its own L1 over the given L2 (the L2 is Redis, shared by all containers). */
+function container(l2: L2Cache<Forecast> | undefined, name: string) {
+  return new MultiLevelCache<Forecast>({ l1: new L1Cache<Forecast>(), l2 }, { name, ttlMs: 60_000 });
+}
+
+let dynamoProxy: HttpFaultProxy;
+let dynamo: DynamoDBClient;
+let table: string;
+let store: KeyValueStore<Forecast>;
+let loader: Loader<Forecast>;
+
+beforeAll(async () => {
+  dynamoProxy = await HttpFaultProxy.start(inject("dynamoEndpoint"));
+  dynamo = dynamoFor(dynamoProxy.endpoint);
+  table = await createTable(dynamo);
+  store = dynamoStore<Forecast>({ client: dynamo, table });
+  const { failed } = await store.putMany(new Map(CITIES.map((c) => [c, forecastOf(c)])));
+  expect(failed.size).toBe(0);
+  loader = (keys) => store.getMany(keys);
+});
+afterAll(async () => {
+  await dropTable(dynamo, table);
+  dynamo.destroy();
+  await dynamoProxy.stop();
+});
+
+describe("L1 → L2 (real Redis) → DynamoDB table (dynalite): round trips", () => {
+  let redisProxy: LatencyProxy;
+  let redis: RedisClient;
+  let l2: L2Cache<Forecast>;
+
+  beforeAll(async () => {
+    redisProxy = await startLatencyProxy({ targetPort: Number(new URL(inject("redisUrl")).port), oneWayMs: 0 });
+    redis = redisFor(`redis://127.0.0.1:${redisProxy.port}`);
+    l2 = new L2Cache<Forecast>({ redis, keyPrefix: `ml-${randomUUID()}:`, timeoutMs: 2000 });
+    await l2.get("connect");
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await redisProxy.close();
+  });
+
+  it("cold: one L2 round trip and one BatchGetItem for 100 keys; another container: one L2 round trip, no table read; warm: no I/O at all", async () => {
+    const cold = container(l2, "forecast");
+    redisProxy.resetStats();
+    dynamoProxy.reset();
+    const first = await cold.getMany(CITIES, loader);
+    expect(redisProxy.stats.roundTrips).toBe(1);
+    expect(dynamoProxy.count("BatchGetItem")).toBe(1);
+    expect(first.size).toBe(100);
+    expect(first.get("city-042")).toEqual(forecastOf("city-042"));
+
+    redisProxy.resetStats();
+    await cold.drain(); // the write-back to L2: one pipelined round trip
+    expect(redisProxy.stats.roundTrips).toBe(1);
+
+    const other = container(l2, "forecast");
+    redisProxy.resetStats();
+    dynamoProxy.reset();
+    const second = await other.getMany(CITIES, loader);
+    expect(redisProxy.stats.roundTrips).toBe(1);
+    expect(dynamoProxy.count()).toBe(0);
+    expect(second).toEqual(first);
+    expect(other.metrics.counters).toMatchObject({ l1Misses: 100, l2Hits: 100, loaderCalls: 0 });
+
+    redisProxy.resetStats();
+    const third = await other.getMany(CITIES, loader);
+    await other.drain();
+    expect(redisProxy.stats.roundTrips).toBe(0);
+    expect(dynamoProxy.count()).toBe(0);
+    expect(third).toEqual(first);
+  });
+
+  it("1,000 concurrent gets of one missing key: exactly one loader call, one L2 read", async () => {
+    const cache = container(l2, "coalesce");
+    const counted = vi.fn(loader);
+    redisProxy.resetStats();
+    dynamoProxy.reset();
+    const values = await Promise.all(Array.from({ length: 1000 }, () => cache.get("city-007", counted)));
+    expect(counted).toHaveBeenCalledTimes(1);
+    expect(dynamoProxy.count("BatchGetItem")).toBe(1);
+    expect(redisProxy.stats.roundTrips).toBe(1);
+    expect(values.every((v) => v?.city === "city-007")).toBe(true);
+    await cache.drain();
+  });
+
+  it("a key written while its L2 read is in flight keeps the written value", async () => {
+    const cache = container(l2, "race");
+    await cache.set("city-001", { city: "city-001", tempC: -1 });
+    const fresh = container(l2, "race"); // empty L1: this read goes to L2
+    const reading = fresh.get("city-001", loader);
+    await fresh.set("city-001", { city: "city-001", tempC: 99 });
+    expect((await reading)?.tempC).toBe(-1);
+    expect((await fresh.get("city-001"))?.tempC).toBe(99);
+  });
+});
+
+describe("when Redis dies mid-test", () => {
+  let server: RedisServer;
+  let redis: RedisClient;
+  let breaker: CircuitBreaker;
+  let l2: L2Cache<Forecast>;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    redis = redisFor(server.url);
+    breaker = new CircuitBreaker({ threshold: 2, cooldownMs: 300 });
+    l2 = new L2Cache<Forecast>({ redis, keyPrefix: "dies:", timeoutMs: 500, breaker });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it("reads still succeed from the table, Redis errors are counted not thrown, the breaker skips Redis, and L2 is used again once Redis returns", async () => {
+    const warm = container(l2, "forecast");
+    await warm.getMany(CITIES, loader);
+    await warm.drain();
+    const viaRedis = container(l2, "forecast");
+    await viaRedis.getMany(CITIES, loader);
+    expect(viaRedis.metrics.counters).toMatchObject({ l2Hits: 100, loaderCalls: 0 });
+
+    await server.stop(); // SIGKILL: connections drop
+
+    const afterCrash = container(l2, "forecast");
+    dynamoProxy.reset();
+    const got = await afterCrash.getMany(CITIES, loader);
+    expect(got.size).toBe(100);
+    expect(got.get("city-099")).toEqual(forecastOf("city-099"));
+    expect(dynamoProxy.count("BatchGetItem")).toBe(1);
+    expect(afterCrash.metrics.counters.l2Errors + afterCrash.metrics.counters.l2Timeouts).toBe(1);
+    await afterCrash.drain(); // the write-back fails too: counted, not thrown
+    expect(afterCrash.metrics.counters.l2WriteErrors).toBe(1);
+    expect(breaker.state).toBe("open");
+
+    const whileOpen = container(l2, "forecast");
+    const again = await whileOpen.getMany(CITIES.slice(0, 10), loader);
+    await whileOpen.drain();
+    expect(again.size).toBe(10);
+    expect(whileOpen.metrics.counters).toMatchObject({ l2Skipped: 1, l2Errors: 0, l2Timeouts: 0, loaderCalls: 1 });
+
+    await server.start(); // same port, empty
+    await vi.waitFor(
+      async () => {
+        const recovered = container(l2, "forecast"); // a fresh L1 each try, so the read reaches L2
+        await recovered.getMany(["city-005"], loader);
+        await recovered.drain();
+        expect(recovered.metrics.counters.l2Misses + recovered.metrics.counters.l2Hits).toBe(1); // L2 answered
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(breaker.state).toBe("closed");
+    const next = container(l2, "forecast");
+    await next.getMany(["city-005"], loader);
+    expect(next.metrics.counters).toMatchObject({ l2Hits: 1, loaderCalls: 0 }); // written back after recovery
+  });
+});
+
+describe("when Redis stalls (accepts connections, never answers)", () => {
+  it("each read costs at most the L2 timeout, then comes from the table; the breaker then skips Redis", async () => {
+    const silent = await SilentTcpServer.start();
+    const redis = redisFor(`redis://127.0.0.1:${silent.port}`);
+    const l2 = new L2Cache<Forecast>({ redis, timeoutMs: 100, breaker: new CircuitBreaker({ threshold: 1, cooldownMs: 60_000 }) });
+    try {
+      const cache = container(l2, "stall");
+      const got = await cache.getMany(CITIES.slice(0, 5), loader);
+      expect(got.size).toBe(5);
+      expect(cache.metrics.counters).toMatchObject({ l2Timeouts: 1, loaderCalls: 1 });
+      const next = container(l2, "stall");
+      await next.getMany(CITIES.slice(5, 10), loader);
+      expect(next.metrics.counters).toMatchObject({ l2Timeouts: 0, l2Skipped: 1, loaderCalls: 1 });
+      await Promise.all([cache.drain(), next.drain()]);
+    } finally {
+      redis.disconnect();
+      await silent.stop();
+    }
+  });
+});
