@@ -54,7 +54,7 @@ export class RedisAuth extends Construct {
 
     const secret = new SecretsmanagerSecret(this, "secret", {
       namePrefix: `${name}-redis-auth-`,
-      description: `Credentials of the ${name} ${engine} cache (${auth.type === "rbac" ? "RBAC user" : "AUTH token"}); JSON {"username"?, "password"}.`,
+      description: `Credentials of the ${name} ${engine} cache (${auth.type === "rbac" ? "RBAC user" : "AUTH token"}); JSON {"authToken", "username"?}.`,
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: auth.secretRecoveryWindowDays,
       tags,
@@ -91,7 +91,8 @@ export class RedisAuth extends Construct {
 
     new SecretsmanagerSecretVersion(this, "secret-version", {
       secretId: secret.id,
-      secretString: Fn.jsonencode(auth.type === "rbac" ? { username: auth.userName!, password: password.result } : { password: password.result }),
+      // `authToken` is the field the runtime kit reads; `username` is informational (functions get REDIS_USERNAME).
+      secretString: Fn.jsonencode(auth.type === "rbac" ? { authToken: password.result, username: auth.userName! } : { authToken: password.result }),
     });
   }
 }

@@ -24,25 +24,26 @@ export interface RedisConnection {
    * `redisOptions`): true in cluster mode and for serverless caches, whose endpoint speaks the cluster protocol.
    */
   readonly clusterMode: boolean;
-  /** Secrets Manager secret holding JSON `{"username"?: string, "password": string}`. */
+  /** RBAC user the client authenticates as (`AUTH <username> <token>`); undefined with an AUTH token. */
+  readonly username?: string;
+  /** Secrets Manager secret holding JSON `{"authToken": string, "username"?: string}`. */
   readonly authSecretArn: string;
 }
 
 /**
- * The environment variables through which the runtime kit reads a {@link RedisConnection}:
- * `REDIS_HOST`, `REDIS_PORT`, `REDIS_TLS`, `REDIS_CLUSTER_MODE`, `REDIS_AUTH_SECRET_ARN`, and
- * `REDIS_READER_HOST`/`REDIS_READER_PORT` when there is a reader endpoint.
+ * The environment variables through which the runtime kit (`functions/lib/config.ts`) reads a
+ * {@link RedisConnection}: `REDIS_HOST`, `REDIS_PORT`, `REDIS_TLS`, `REDIS_CLUSTER`, `REDIS_AUTH_SECRET_ARN`, and
+ * `REDIS_USERNAME` with RBAC. Reader endpoints are not passed: the runtime reads and writes through the primary.
  */
 export function redisConnectionEnv(c: RedisConnection): Record<string, string> {
   const env: Record<string, string> = {
     REDIS_HOST: c.host,
     REDIS_PORT: numberText(c.port),
     REDIS_TLS: String(c.tls),
-    REDIS_CLUSTER_MODE: String(c.clusterMode),
+    REDIS_CLUSTER: String(c.clusterMode),
     REDIS_AUTH_SECRET_ARN: c.authSecretArn,
   };
-  if (c.readerHost !== undefined) env.REDIS_READER_HOST = c.readerHost;
-  if (c.readerPort !== undefined) env.REDIS_READER_PORT = numberText(c.readerPort);
+  if (c.username !== undefined) env.REDIS_USERNAME = c.username;
   return env;
 }
 

@@ -31,7 +31,7 @@ export class RedisCache extends Construct implements IConnectable {
   readonly config: ResolvedRedisCache;
   /** Security group of the cache: ingress only from granted peers (and `ingressCidrs`), no egress. */
   readonly securityGroupId: string;
-  /** Secrets Manager secret with the credentials, JSON `{"username"?, "password"}`. */
+  /** Secrets Manager secret with the credentials, JSON `{"authToken", "username"?}`. */
   readonly authSecretArn: string;
   readonly primaryEndpoint: string;
   readonly readerEndpoint: string | undefined;
@@ -90,6 +90,7 @@ export class RedisCache extends Construct implements IConnectable {
         readerPort: cache.readerEndpoint.get(0).port,
         tls: true,
         clusterMode: true,
+        username: auth.userName,
         authSecretArn: this.authSecretArn,
       };
       if (c.alarms) {
@@ -111,6 +112,7 @@ export class RedisCache extends Construct implements IConnectable {
         readerPort: this.readerEndpoint === undefined ? undefined : c.port,
         tls: true,
         clusterMode: c.clusterMode,
+        username: auth.userName,
         authSecretArn: this.authSecretArn,
       };
       if (c.alarms) {

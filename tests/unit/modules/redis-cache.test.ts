@@ -82,7 +82,8 @@ describe("RedisCache: replication group defaults (secure by default)", () => {
 
   it("stores the token in Secrets Manager as JSON, and configures the random provider", () => {
     const version = onlyResource(json, "aws_secretsmanager_secret_version");
-    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{"password" = random_password\.cache_auth_password_[0-9A-F]{8}\.result\}\)\}$/);
+    // `authToken` is the field the runtime kit (functions/lib/clients/redis-auth.ts) reads.
+    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{"authToken" = random_password\.cache_auth_password_[0-9A-F]{8}\.result\}\)\}$/);
     expect(onlyResource(json, "aws_secretsmanager_secret")).toMatchObject({ name_prefix: "weather-cache-redis-auth-", recovery_window_in_days: 7 });
     expect(json.provider?.random).toEqual([{}]);
   });
@@ -248,7 +249,7 @@ describe("RedisCache: replication group options", () => {
     const user = onlyResource(json, "aws_elasticache_user");
     expect(user).toMatchObject({ user_name: "forecast", user_id: "weather-cache-app", engine: "valkey", access_string: "on ~forecast:* +@read +@write", authentication_mode: { type: "password" } });
     expect(Object.keys(resourcesOf(json, "aws_secretsmanager_secret"))).toEqual(Object.keys(resourcesOf(token, "aws_secretsmanager_secret")));
-    expect(onlyResource(json, "aws_secretsmanager_secret_version").secret_string).toMatch(/^\$\{jsonencode\(\{"username" = "forecast", "password" = random_password\./);
+    expect(onlyResource(json, "aws_secretsmanager_secret_version").secret_string).toMatch(/^\$\{jsonencode\(\{"authToken" = random_password\..*\.result, "username" = "forecast"\}\)\}$/);
   });
 
   it("rotates the token by bumping auth.rotation (a new random_password keeper)", () => {
@@ -450,7 +451,7 @@ describe("RedisCache: Terraform addresses (an API: a change here is a destroy/cr
 });
 
 describe("RedisCache: connection contract for the runtime", () => {
-  it("builds TLS connection settings from the module's outputs and turns them into environment variables", () => {
+  it("builds TLS connection settings from the module's outputs and turns them into the runtime kit's variables", () => {
     const { built } = synthCache({ ...base, replicasPerShard: 1 });
     expect(built.connection).toEqual({
       mode: "replicationGroup",
@@ -461,25 +462,34 @@ describe("RedisCache: connection contract for the runtime", () => {
       readerPort: 6379,
       tls: true,
       clusterMode: false,
+      username: undefined,
       authSecretArn: built.authSecretArn,
     });
-    const env = redisConnectionEnv(built.connection);
-    expect(Object.keys(env).sort()).toEqual(["REDIS_AUTH_SECRET_ARN", "REDIS_CLUSTER_MODE", "REDIS_HOST", "REDIS_PORT", "REDIS_READER_HOST", "REDIS_READER_PORT", "REDIS_TLS"]);
-    expect(env).toMatchObject({ REDIS_PORT: "6379", REDIS_TLS: "true", REDIS_CLUSTER_MODE: "false" });
-    expect(env.REDIS_HOST).toBe(built.primaryEndpoint);
-    expect(env.REDIS_AUTH_SECRET_ARN).toBe(built.authSecretArn);
+    expect(redisConnectionEnv(built.connection)).toEqual({
+      REDIS_HOST: built.primaryEndpoint,
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      REDIS_CLUSTER: "false",
+      REDIS_AUTH_SECRET_ARN: built.authSecretArn,
+    });
   });
 
-  it("renders serverless endpoints and ports (known only after apply) as Terraform references", () => {
+  it("passes the RBAC user name as REDIS_USERNAME", () => {
+    const { built } = synthCache({ ...base, auth: { type: "rbac", userName: "forecast" } });
+    expect(built.connection.username).toBe("forecast");
+    expect(redisConnectionEnv(built.connection)).toMatchObject({ REDIS_USERNAME: "forecast", REDIS_CLUSTER: "false" });
+  });
+
+  it("renders serverless endpoints and ports (known only after apply) as Terraform references, with a cluster client", () => {
     const { json } = synthStack((stack) => {
       const cache = new RedisCache(stack, "cache", { ...base, mode: "serverless" });
       new TerraformOutput(stack, "env", { value: redisConnectionEnv(cache.connection) });
     });
     const env = json.output!.env!.value as Record<string, string>;
-    expect(env).toMatchObject({ REDIS_TLS: "true", REDIS_CLUSTER_MODE: "true" });
+    expect(Object.keys(env).sort()).toEqual(["REDIS_AUTH_SECRET_ARN", "REDIS_CLUSTER", "REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_USERNAME"]);
+    expect(env).toMatchObject({ REDIS_TLS: "true", REDIS_CLUSTER: "true", REDIS_USERNAME: "app" });
     expect(env.REDIS_HOST).toMatch(/^\$\{aws_elasticache_serverless_cache\.cache_serverless-cache_[0-9A-F]{8}\.endpoint\[0\]\.address\}$/);
     expect(env.REDIS_PORT).toMatch(/^\$\{aws_elasticache_serverless_cache\..*\.endpoint\[0\]\.port\}$/);
-    expect(env.REDIS_READER_PORT).toMatch(/\.reader_endpoint\[0\]\.port\}$/);
     expect(env.REDIS_AUTH_SECRET_ARN).toMatch(/^\$\{aws_secretsmanager_secret\..*\.arn\}$/);
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * The contract between the Redis module (infrastructure) and the runtime kit (functions/lib): the environment
+ * variables `redisConnectionEnv()` emits are exactly what `readConfig()` reads, they yield a TLS client with the
+ * token from the secret the module writes, and a container fetches that secret once.
+ *
+ * ElastiCache is not available here, so endpoints that Terraform only knows after apply are replaced by the
+ * values AWS would fill in; Secrets Manager is mocked (no local server). No connection is opened: the clients are
+ * lazy, and TLS against the local redis-server is not possible, so the client options are asserted instead.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Token } from "cdktn";
+import { mockClient } from "aws-sdk-client-mock";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { Cluster, Redis } from "ioredis";
+import { RedisCache, redisConnectionEnv } from "../../../modules/redis-cache/index.js";
+import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
+import { readConfig } from "../../../functions/lib/config.js";
+import { redisClientPlan } from "../../../functions/lib/clients/redis.js";
+import { fetchRedisAuthToken } from "../../../functions/lib/clients/redis-auth.js";
+import { redisClient, runtimeConfig } from "../../../functions/lib/runtime.js";
+import { onlyResource, synthStack } from "../../support/synth.js";
+
+const network = { vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b"] };
+const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:weather-cache-redis-auth-20261101-AbCdEf";
+const TOKEN = "q3Z!k#9<Xa$R^>w-Lm2&Tz8pVb7nYc6dHe5fGg4sJj3";
+
+/** What apply fills in for the values Terraform knows only afterwards. */
+const APPLIED: Record<string, string> = {
+  REDIS_HOST: "master.weather-cache.abc123.euw1.cache.amazonaws.com",
+  REDIS_PORT: "6379",
+  REDIS_AUTH_SECRET_ARN: SECRET_ARN,
+};
+
+function appliedEnv(props: RedisCacheProps): Record<string, string> {
+  const { built } = synthStack((stack) => new RedisCache(stack, "cache", props));
+  const env = redisConnectionEnv(built.connection);
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, Token.isUnresolved(v) ? APPLIED[k]! : v]));
+}
+
+/** The SecretString Terraform's jsonencode() writes for the module's secret version (keys sorted). */
+function secretStringFor(props: RedisCacheProps, token: string): string {
+  const { json } = synthStack((stack) => new RedisCache(stack, "cache", props));
+  const expression = String(onlyResource(json, "aws_secretsmanager_secret_version").secret_string);
+  const fields = Object.fromEntries([...expression.matchAll(/"(\w+)" = ("[^"]*"|random_password\.[\w-]+\.result)/g)].map((m) => [m[1]!, m[2]!.startsWith('"') ? JSON.parse(m[2]!) : token]));
+  return JSON.stringify(Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+describe("module outputs → runtime configuration", () => {
+  it("a replication group with an AUTH token gives a standalone TLS client with the token as password", () => {
+    const env = appliedEnv({ name: "weather-cache", network });
+    const { redis } = readConfig({ AWS_REGION: "eu-west-1", ...env });
+    expect(redis).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: true, cluster: false, authSecretArn: SECRET_ARN, username: undefined });
+    const plan = redisClientPlan(redis!, TOKEN);
+    expect(plan.kind).toBe("standalone");
+    expect(plan.options).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: {}, password: TOKEN });
+    expect(plan.options).not.toHaveProperty("username");
+  });
+
+  it("a serverless cache gives a cluster client with TLS, the RBAC user, and node-name DNS lookup", () => {
+    const env = appliedEnv({ name: "weather-cache", network, mode: "serverless" });
+    const { redis } = readConfig({ AWS_REGION: "eu-west-1", ...env });
+    expect(redis).toMatchObject({ tls: true, cluster: true, username: "app", port: 6379 });
+    const plan = redisClientPlan(redis!, TOKEN);
+    if (plan.kind !== "cluster") throw new Error("expected a cluster client");
+    expect(plan.nodes).toEqual([{ host: APPLIED.REDIS_HOST, port: 6379 }]);
+    expect(plan.options.redisOptions).toMatchObject({ tls: {}, username: "app", password: TOKEN });
+    const lookup = plan.options.dnsLookup!;
+    const resolved = vi.fn();
+    lookup("node-1.weather-cache.serverless.euw1.cache.amazonaws.com", resolved);
+    expect(resolved).toHaveBeenCalledWith(null, "node-1.weather-cache.serverless.euw1.cache.amazonaws.com");
+  });
+
+  it("a sharded replication group is addressed through its configuration endpoint with a cluster client", () => {
+    const env = appliedEnv({ name: "weather-cache", network, shards: 2, replicasPerShard: 1 });
+    expect(readConfig({ AWS_REGION: "eu-west-1", ...env }).redis).toMatchObject({ cluster: true, tls: true });
+  });
+
+  it("the token the runtime reads from the secret is the generated password, in both auth modes", async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    try {
+      for (const props of [{ name: "weather-cache", network }, { name: "weather-cache", network, mode: "serverless" as const }]) {
+        secrets.reset();
+        secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: secretStringFor(props, TOKEN) });
+        expect(await fetchRedisAuthToken(new SecretsManagerClient({ region: "eu-west-1" }), SECRET_ARN)).toBe(TOKEN);
+        expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+      }
+    } finally {
+      secrets.restore();
+    }
+  });
+});
+
+describe("a container with the module's environment", () => {
+  const secrets = mockClient(SecretsManagerClient);
+
+  beforeEach(() => {
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secretStringFor({ name: "weather-cache", network }, TOKEN) });
+    vi.stubEnv("AWS_REGION", "eu-west-1");
+    for (const [k, v] of Object.entries(appliedEnv({ name: "weather-cache", network }))) vi.stubEnv(k, v);
+    runtimeConfig.reset();
+    redisClient.reset();
+  });
+
+  afterEach(async () => {
+    (await redisClient.peek())?.disconnect();
+    redisClient.reset();
+    runtimeConfig.reset();
+    vi.unstubAllEnvs();
+  });
+
+  it("fetches the token from Secrets Manager once, however many invocations ask for the client", async () => {
+    const clients = await Promise.all([redisClient(), redisClient(), redisClient()]);
+    const again = await redisClient();
+    expect(new Set([...clients, again]).size).toBe(1);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: SECRET_ARN });
+    const client = again!;
+    expect(client).toBeInstanceOf(Redis);
+    expect(client).not.toBeInstanceOf(Cluster);
+    expect((client as Redis).options).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: {}, password: TOKEN, lazyConnect: true });
+    expect((client as Redis).status).toBe("wait");
+  });
+});
