@@ -1,0 +1,263 @@
+import { Token } from "cdktn";
+import { Problems } from "../core/validation.js";
+import type { FunctionCode } from "./code.js";
+
+export type Architecture = "arm64" | "x86_64";
+
+/** VPC placement: needed to reach a cache cluster (ElastiCache) inside the VPC. */
+export interface FunctionVpcProps {
+  readonly vpcId: string;
+  /** Private subnets, ideally one per availability zone. 1–16. */
+  readonly subnetIds: readonly string[];
+  /**
+   * Security groups for the function's network interfaces (1–5). The first one is the function's identity for
+   * peers (`securityGroupId`, used by `cache.allowFrom(fn)`).
+   * @default one new group with all egress and no ingress
+   */
+  readonly securityGroupIds?: readonly string[];
+}
+
+export interface FunctionAlarmsProps {
+  /** @default none: alarms visible in CloudWatch, notifying no one */
+  readonly snsTopicArn?: string;
+  /** Alarm when the function's `Errors` sum over a period is above this. @default 0 */
+  readonly errorsThreshold?: number;
+  /** Alarm when `Throttles` over a period is above this. @default 0 */
+  readonly throttlesThreshold?: number;
+  /**
+   * Alarm when P99 `Duration` is above this many milliseconds; `false` turns this alarm off.
+   * @default 80 % of the timeout
+   */
+  readonly durationP99Ms?: number | false;
+  /** @default 60 */
+  readonly periodSeconds?: number;
+  /** @default 5 */
+  readonly evaluationPeriods?: number;
+}
+
+export interface LambdaFunctionProps {
+  /** 1–59 characters `[A-Za-z0-9_-]`; the function's role is named `<functionName>-role` (IAM allows 64). */
+  readonly functionName: string;
+  /** The deployment package: `FunctionCode.fromProject(name, …)` or `FunctionCode.fromPackageDir(dir)`. */
+  readonly code: FunctionCode;
+  /** `<file>.<export>`; the file is looked up in the package as `<file>.mjs`. @default "index.handler" */
+  readonly handler?: string;
+  /** @default none */
+  readonly description?: string;
+  /** @default "nodejs22.x" (bundles target node22) */
+  readonly runtime?: "nodejs22.x" | "nodejs24.x";
+  /** Graviton is cheaper per GB-second and at least as fast for Node.js. @default "arm64" */
+  readonly architecture?: Architecture;
+  /** 128–10,240 MB; CPU share grows with memory (one full vCPU at 1,769 MB). @default 1024 */
+  readonly memorySize?: number;
+  /** 1–900 s. Keep it under the API Gateway integration timeout (29 s) for API functions. @default 10 */
+  readonly timeout?: number;
+  /** More variables can be added later with `addEnvironment`. @default {} */
+  readonly environment?: Record<string, string>;
+  /** X-Ray active tracing (adds the two X-Ray write actions to the role). @default false */
+  readonly tracing?: boolean;
+  /** Reserved concurrency: a cap that also guarantees capacity. 0 stops all invocations. @default none (unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /**
+   * Publish versions and point an alias named `live` at the latest one. Callers (API Gateway) then invoke the
+   * alias. Every code or configuration change publishes a new version (old ones are kept, counting towards the
+   * 75 GB code storage quota).
+   * @default false, unless provisionedConcurrency is set
+   */
+  readonly alias?: boolean;
+  /** Provisioned concurrency on the `live` alias: pre-initialized environments, no cold starts up to this many. @default none */
+  readonly provisionedConcurrency?: number;
+  /** CloudWatch Logs retention in days (one of the values CloudWatch accepts; 0 = never expire). @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default alarms on, with the defaults of {@link FunctionAlarmsProps}; `false` for none */
+  readonly alarms?: FunctionAlarmsProps | false;
+  /** @default not in a VPC */
+  readonly vpc?: FunctionVpcProps;
+  /** @default {} (provider default tags still apply) */
+  readonly tags?: Record<string, string>;
+}
+
+export interface ResolvedFunctionAlarms {
+  snsTopicArn?: string;
+  errorsThreshold: number;
+  throttlesThreshold: number;
+  durationP99Ms: number | false;
+  periodSeconds: number;
+  evaluationPeriods: number;
+}
+
+export interface ResolvedFunctionConfig {
+  functionName: string;
+  roleName: string;
+  code: FunctionCode;
+  handler: string;
+  handlerFile: string;
+  description?: string;
+  runtime: string;
+  architecture: Architecture;
+  memorySize: number;
+  timeout: number;
+  environment: Record<string, string>;
+  tracing: boolean;
+  reservedConcurrency?: number;
+  alias: boolean;
+  provisionedConcurrency?: number;
+  logRetentionDays: number;
+  alarms: ResolvedFunctionAlarms | false;
+  vpc?: { vpcId: string; subnetIds: string[]; securityGroupIds?: string[] };
+  tags: Record<string, string>;
+}
+
+export const RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
+export const MEMORY_RANGE_MB = [128, 10_240] as const;
+export const TIMEOUT_RANGE_S = [1, 900] as const;
+/** The retention values CloudWatch Logs accepts (`0` = never expire). */
+export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Lambda rejects these variable names: the runtime sets them. */
+export const RESERVED_ENV_KEYS: readonly string[] = [
+  "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+];
+/** Lambda caps all environment variables of a function at 4 KB together. */
+export const ENV_MAX_BYTES = 4096;
+const ENV_KEY_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
+const FUNCTION_NAME_RE = /^[A-Za-z0-9_-]{1,59}$/;
+const HANDLER_RE = /^([A-Za-z0-9_.-]+)\.([A-Za-z_$][A-Za-z0-9_$]*)$/;
+
+/** Validates props and applies defaults; throws one PropValidationError listing every problem. */
+export function resolveLambdaFunctionProps(props: LambdaFunctionProps): ResolvedFunctionConfig {
+  const p = new Problems(`LambdaFunction(${JSON.stringify(props.functionName)})`);
+  p.pattern("functionName", props.functionName, FUNCTION_NAME_RE, "must be 1–59 characters of letters, digits, '-' or '_' (the role is named <functionName>-role and IAM role names are at most 64)");
+  if (!props.code || typeof props.code.packageDir !== "string") {
+    p.add("code", props.code, "is required: FunctionCode.fromProject(name, { projectRoot }) or FunctionCode.fromPackageDir(dir)");
+  }
+  const handler = props.handler ?? "index.handler";
+  const handlerMatch = HANDLER_RE.exec(handler);
+  if (!handlerMatch) p.add("handler", handler, "must be <file>.<export>, e.g. \"index.handler\"");
+  if (props.description !== undefined) p.check(props.description.length <= 256, "description", props.description, "must be at most 256 characters");
+  p.oneOf("runtime", props.runtime, RUNTIMES);
+  p.oneOf("architecture", props.architecture, ["arm64", "x86_64"] as const);
+  const memorySize = props.memorySize ?? 1024;
+  p.range("memorySize", memorySize, MEMORY_RANGE_MB[0], MEMORY_RANGE_MB[1], { integer: true });
+  const timeout = props.timeout ?? 10;
+  const timeoutOk = p.range("timeout", timeout, TIMEOUT_RANGE_S[0], TIMEOUT_RANGE_S[1], { integer: true });
+
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props.environment ?? {})) {
+    checkEnvironmentVariable(p, key, value);
+    environment[key] = value;
+  }
+  checkEnvironmentSize(p, environment);
+
+  if (props.reservedConcurrency !== undefined) {
+    p.check(Number.isInteger(props.reservedConcurrency) && props.reservedConcurrency >= 0, "reservedConcurrency", props.reservedConcurrency,
+      "must be a whole number ≥ 0 (0 stops all invocations; AWS also keeps 100 of the account's concurrency unreserved)");
+  }
+  const provisioned = props.provisionedConcurrency;
+  if (provisioned !== undefined) {
+    const ok = p.check(Number.isInteger(provisioned) && provisioned >= 1, "provisionedConcurrency", provisioned, "must be a whole number ≥ 1");
+    if (ok && props.reservedConcurrency !== undefined && provisioned > props.reservedConcurrency) {
+      p.add("provisionedConcurrency", provisioned, `must be ≤ reservedConcurrency (${props.reservedConcurrency}): provisioned environments count against the reservation`);
+    }
+    if (props.alias === false) p.add("alias", false, "provisioned concurrency is configured on the `live` alias; remove alias: false or provisionedConcurrency");
+  }
+  const logRetentionDays = props.logRetentionDays ?? 30;
+  p.oneOf("logRetentionDays", logRetentionDays, LOG_RETENTION_DAYS);
+
+  let vpc: ResolvedFunctionConfig["vpc"];
+  if (props.vpc !== undefined) {
+    const v = props.vpc;
+    literal(p, "vpc.vpcId", v.vpcId, /^vpc-[0-9a-f]{8,17}$/, "must be a VPC id (vpc-…)");
+    // Ids may be Terraform references, even a whole looked-up list (network.placement): check what is known.
+    const subnets = v.subnetIds as string[];
+    if (!Token.isUnresolved(subnets)) {
+      p.check(Array.isArray(subnets) && subnets.length >= 1 && subnets.length <= 16, "vpc.subnetIds", subnets, "must list 1–16 subnet ids (one per availability zone is best)");
+      (subnets ?? []).forEach((s, i) => literal(p, `vpc.subnetIds[${i}]`, s, /^subnet-[0-9a-f]{8,17}$/, "must be a subnet id (subnet-…)"));
+      if (Array.isArray(subnets) && new Set(subnets).size !== subnets.length) p.add("vpc.subnetIds", subnets, "lists a subnet twice");
+    }
+    const groups = v.securityGroupIds as string[] | undefined;
+    if (groups !== undefined && !Token.isUnresolved(groups)) {
+      p.check(groups.length >= 1 && groups.length <= 5, "vpc.securityGroupIds", groups, "must list 1–5 security group ids, or be omitted to create one");
+      groups.forEach((g, i) => literal(p, `vpc.securityGroupIds[${i}]`, g, /^sg-[0-9a-f]{8,17}$/, "must be a security group id (sg-…)"));
+    }
+    vpc = { vpcId: v.vpcId, subnetIds: subnets, securityGroupIds: groups };
+  }
+
+  let alarms: ResolvedFunctionAlarms | false = false;
+  if (props.alarms !== false) {
+    const a = props.alarms ?? {};
+    alarms = {
+      snsTopicArn: a.snsTopicArn,
+      errorsThreshold: a.errorsThreshold ?? 0,
+      throttlesThreshold: a.throttlesThreshold ?? 0,
+      durationP99Ms: a.durationP99Ms ?? Math.round(timeout * 1000 * 0.8),
+      periodSeconds: a.periodSeconds ?? 60,
+      evaluationPeriods: a.evaluationPeriods ?? 5,
+    };
+    p.range("alarms.errorsThreshold", alarms.errorsThreshold, 0, Number.MAX_SAFE_INTEGER);
+    p.range("alarms.throttlesThreshold", alarms.throttlesThreshold, 0, Number.MAX_SAFE_INTEGER);
+    if (alarms.durationP99Ms !== false && timeoutOk) {
+      p.range("alarms.durationP99Ms", alarms.durationP99Ms, 1, timeout * 1000);
+    }
+    p.check(alarms.periodSeconds >= 60 && alarms.periodSeconds <= 86_400 && alarms.periodSeconds % 60 === 0, "alarms.periodSeconds", alarms.periodSeconds, "must be 60 or a multiple of 60, up to 86,400");
+    p.range("alarms.evaluationPeriods", alarms.evaluationPeriods, 1, 100, { integer: true });
+    if (a.snsTopicArn !== undefined) {
+      p.pattern("alarms.snsTopicArn", a.snsTopicArn, /^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|\$\{.+\})$/, "must be an SNS topic ARN");
+    }
+  }
+
+  for (const [k, v] of Object.entries(props.tags ?? {})) {
+    p.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `tags.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
+    p.check(typeof v === "string" && v.length <= 256, `tags.${k}`, v, "tag values must be strings of at most 256 characters");
+  }
+
+  p.throwIfAny();
+  return {
+    functionName: props.functionName,
+    roleName: `${props.functionName}-role`,
+    code: props.code,
+    handler,
+    handlerFile: `${handlerMatch![1]}.mjs`,
+    description: props.description,
+    runtime: props.runtime ?? "nodejs22.x",
+    architecture: props.architecture ?? "arm64",
+    memorySize,
+    timeout,
+    environment,
+    tracing: props.tracing ?? false,
+    reservedConcurrency: props.reservedConcurrency,
+    alias: props.alias ?? provisioned !== undefined,
+    provisionedConcurrency: provisioned,
+    logRetentionDays,
+    alarms,
+    vpc,
+    tags: { ...(props.tags ?? {}) },
+  };
+}
+
+/** Pattern check for a value that may also be a Terraform reference (unknown until apply, so not checked). */
+function literal(p: Problems, field: string, value: string | undefined, re: RegExp, description: string): void {
+  if (value !== undefined && Token.isUnresolved(value)) return;
+  p.pattern(field, value ?? "", re, description);
+}
+
+/** Name and value rules for one variable; shared by the props and by `addEnvironment`. */
+export function checkEnvironmentVariable(p: Problems, key: string, value: unknown): void {
+  p.pattern(`environment.${key}`, key, ENV_KEY_RE, "variable names must start with a letter and hold only letters, digits and '_'");
+  if (RESERVED_ENV_KEYS.includes(key)) p.add(`environment.${key}`, key, "is reserved: the Lambda runtime sets it");
+  p.check(typeof value === "string", `environment.${key}`, value, "values must be strings");
+}
+
+/**
+ * Lambda's 4 KB limit on all variables together. Values that are Terraform references (a table name) are
+ * unknown until apply; they count as their key only, so this catches literal bloat, not every overflow.
+ */
+export function checkEnvironmentSize(p: Problems, environment: Record<string, string>): void {
+  const bytes = Object.entries(environment).reduce(
+    (n, [k, v]) => n + Buffer.byteLength(k) + (Token.isUnresolved(v) ? 0 : Buffer.byteLength(v)),
+    0,
+  );
+  p.check(bytes <= ENV_MAX_BYTES, "environment", `${bytes} bytes`, `all variables together must be at most ${ENV_MAX_BYTES.toLocaleString("en-US")} bytes (names + values)`);
+}

@@ -1,0 +1,59 @@
+// Bundles every functions/<name>/handler.ts into dist/functions/<name>/index.mjs and prints sizes.
+// Usage: npx tsx scripts/build.ts [--only <name>]… [--external-sdk] [--budget <KB> | --budget <name>=<KB>]… [--outdir dist]
+// Exits 1 when a bundle is over its budget (default 400 KB = 409,600 bytes of minified bundle).
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { KB, formatReport } from "./build/report.js";
+import { runBuild } from "./build/run.js";
+import type { BuildReport } from "./build/run.js";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const { values } = parseArgs({
+  options: {
+    outdir: { type: "string", default: "dist" },
+    only: { type: "string", multiple: true },
+    "external-sdk": { type: "boolean", default: false },
+    budget: { type: "string", multiple: true },
+  },
+});
+
+let defaultBudgetBytes: number | undefined;
+const budgets: Record<string, number> = {};
+for (const spec of values.budget ?? []) {
+  const m = /^(?:([A-Za-z0-9_-]+)=)?(\d+(?:\.\d+)?)$/.exec(spec);
+  if (!m) {
+    console.error(`--budget ${JSON.stringify(spec)}: expected <KB> or <function>=<KB>, e.g. --budget 400 or --budget forecast-api=300`);
+    process.exit(2);
+  }
+  const bytes = Math.round(Number(m[2]) * KB);
+  if (m[1]) budgets[m[1]] = bytes;
+  else defaultBudgetBytes = bytes;
+}
+
+let report: BuildReport;
+try {
+  report = await runBuild({
+    projectRoot,
+    outDir: resolve(projectRoot, values.outdir!),
+    only: values.only,
+    bundleAwsSdk: !values["external-sdk"],
+    defaultBudgetBytes,
+    budgets,
+  });
+} catch (error) {
+  // Bundling and usage errors carry their own explanation (esbuild's file:line messages); a stack adds nothing.
+  console.error(`build failed: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+console.log(formatReport(report.results, report.budgetOf));
+const n = report.results.length;
+console.log(
+  `build: ${n} function${n === 1 ? "" : "s"} in ${report.elapsedMs.toFixed(0)} ms → ${relative(process.cwd(), resolve(projectRoot, values.outdir!, "functions")) || "."}/<name>/index.mjs` +
+    (values["external-sdk"] ? " (AWS SDK external: the runtime's copy)" : " (AWS SDK bundled)"),
+);
+for (const o of report.overBudget) {
+  console.error(`${o.name}: bundle is ${o.bundleBytes.toLocaleString("en-US")} bytes, over its budget of ${o.budgetBytes.toLocaleString("en-US")} bytes (${(o.budgetBytes / KB).toLocaleString("en-US")} KB); see its largest inputs above`);
+}
+if (report.overBudget.length) process.exitCode = 1;
