@@ -387,6 +387,7 @@ export function resolveRedisCacheProps(props: RedisCacheProps): ResolvedRedisCac
   ingressCidrs.forEach((c, i) => {
     const problem = cidrProblem(c);
     if (problem) return p.add(`ingressCidrs[${i}]`, c, problem);
+    if (ingressCidrs.indexOf(c) !== i) return p.add(`ingressCidrs[${i}]`, c, "is listed twice");
     if (!isPrivateCidr(parseCidr(c)!)) {
       p.add(`ingressCidrs[${i}]`, c, "must be inside private space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10); grant AWS peers by security group with allowFrom()");
     }

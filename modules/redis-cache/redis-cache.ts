@@ -55,13 +55,14 @@ export class RedisCache extends Construct implements IConnectable {
       description: `${c.name} ${c.engine} cache: ingress from granted security groups only`,
       vpcId: c.network.vpcId,
       // No egress blocks: Terraform then removes AWS's default allow-all egress; cache nodes start no connections.
-      tags: { Name: `${c.name}-redis`, ...(c.tags ?? {}) },
+      tags: { Name: `${c.name}-redis`, ...c.tags },
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = sg.id;
     this.ports = c.mode === "serverless" ? SERVERLESS_PORTS : { from: c.port, to: c.port };
-    c.ingressCidrs.forEach((cidr, i) => {
-      new VpcSecurityGroupIngressRule(this, `ingress-cidr-${i}`, {
+    for (const cidr of c.ingressCidrs) {
+      // Keyed by the CIDR, not its position, so reordering the list moves no rule.
+      new VpcSecurityGroupIngressRule(this, `ingress-cidr-${cidr.replace(/[./]/g, "-")}`, {
         securityGroupId: sg.id,
         cidrIpv4: cidr,
         ipProtocol: "tcp",
@@ -69,7 +70,7 @@ export class RedisCache extends Construct implements IConnectable {
         toPort: this.ports.to,
         description: `${c.name}: ${cidr} (ingressCidrs)`,
       });
-    });
+    }
 
     const auth = new RedisAuth(this, "auth", { name: c.name, engine: c.engine, auth: c.auth, kmsKeyArn: c.kmsKeyArn, tags: c.tags });
     this.authSecretArn = auth.secretArn;

@@ -110,6 +110,7 @@ describe("RedisCache validation: names, auth, network, alarms, tags", () => {
     ["no network", { name: "weather-cache" } as RedisCacheProps, /network = undefined: is required: \{ vpcId, subnetIds \}/],
     ["a world-open CIDR", { ...base, ingressCidrs: ["0.0.0.0/0"] }, /ingressCidrs\[0\] = "0\.0\.0\.0\/0": must be inside private space/],
     ["a public CIDR", { ...base, ingressCidrs: ["8.8.8.0/24"] }, /ingressCidrs\[0\] = "8\.8\.8\.0\/24": must be inside private space/],
+    ["a CIDR listed twice", { ...base, ingressCidrs: ["10.8.0.0/16", "10.8.0.0/16"] }, /ingressCidrs\[1\] = "10\.8\.0\.0\/16": is listed twice/],
     ["a CIDR with host bits", { ...base, ingressCidrs: ["10.0.0.1/16"] }, /ingressCidrs\[0\] = "10\.0\.0\.1\/16": has host bits set; the network of this prefix is 10\.0\.0\.0\/16/],
     ["a KMS key that is not an ARN", { ...base, kmsKeyArn: "alias/mine" }, /kmsKeyArn = "alias\/mine": must be a KMS key or alias ARN/],
     ["an alarm topic that is not an SNS ARN", { ...base, alarms: { snsTopicArn: "oncall" } }, /alarms\.snsTopicArn = "oncall": must be an SNS topic ARN/],

@@ -426,7 +426,7 @@ describe("RedisCache: Terraform addresses (an API: a change here is a destroy/cr
       "aws_secretsmanager_secret.cache_auth_secret_011C7955",
       "aws_secretsmanager_secret_version.cache_auth_secret-version_16421DE7",
       "aws_security_group.cache_security-group_D323B821",
-      "aws_vpc_security_group_ingress_rule.cache_ingress-cidr-0_3C2C9E4A",
+      "aws_vpc_security_group_ingress_rule.cache_ingress-cidr-10-8-0-0-16_A1ED14EF",
       "aws_vpc_security_group_ingress_rule.cache_ingress-peer-sg-0123456789abcdef0_95D45541",
       "random_password.cache_auth_password_10D40670",
     ]);
