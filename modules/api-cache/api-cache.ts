@@ -1,0 +1,251 @@
+import { createHash } from "node:crypto";
+import { Fn, TerraformOutput } from "cdktn";
+import type { ITerraformDependable } from "cdktn";
+import { Construct } from "constructs";
+import type * as apiGatewayAccountModule from "@cdktn/provider-aws/lib/api-gateway-account/index.js";
+import type * as apiGatewayDeploymentModule from "@cdktn/provider-aws/lib/api-gateway-deployment/index.js";
+import type * as apiGatewayIntegrationModule from "@cdktn/provider-aws/lib/api-gateway-integration/index.js";
+import type * as apiGatewayMethodModule from "@cdktn/provider-aws/lib/api-gateway-method/index.js";
+import type * as apiGatewayMethodSettingsModule from "@cdktn/provider-aws/lib/api-gateway-method-settings/index.js";
+import type * as apiGatewayResourceModule from "@cdktn/provider-aws/lib/api-gateway-resource/index.js";
+import type * as apiGatewayRestApiModule from "@cdktn/provider-aws/lib/api-gateway-rest-api/index.js";
+import type * as apiGatewayStageModule from "@cdktn/provider-aws/lib/api-gateway-stage/index.js";
+import type * as cloudwatchLogGroupModule from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
+import type * as iamRoleModule from "@cdktn/provider-aws/lib/iam-role/index.js";
+import type * as iamRolePolicyAttachmentModule from "@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js";
+import type * as lambdaPermissionModule from "@cdktn/provider-aws/lib/lambda-permission/index.js";
+import { requireProvider } from "../core/require-provider.js";
+import { executeApiRoute, methodSettingsPath, pathPrefixes } from "./paths.js";
+import { resolveApiCacheProps } from "./props.js";
+import type { ApiCacheProps, ResolvedApiCacheConfig, ResolvedRoute } from "./props.js";
+
+const { ApiGatewayAccount } = requireProvider<typeof apiGatewayAccountModule>("@cdktn/provider-aws/lib/api-gateway-account/index.js");
+const { ApiGatewayDeployment } = requireProvider<typeof apiGatewayDeploymentModule>("@cdktn/provider-aws/lib/api-gateway-deployment/index.js");
+const { ApiGatewayIntegration } = requireProvider<typeof apiGatewayIntegrationModule>("@cdktn/provider-aws/lib/api-gateway-integration/index.js");
+const { ApiGatewayMethod } = requireProvider<typeof apiGatewayMethodModule>("@cdktn/provider-aws/lib/api-gateway-method/index.js");
+const { ApiGatewayMethodSettings } = requireProvider<typeof apiGatewayMethodSettingsModule>("@cdktn/provider-aws/lib/api-gateway-method-settings/index.js");
+const { ApiGatewayResource } = requireProvider<typeof apiGatewayResourceModule>("@cdktn/provider-aws/lib/api-gateway-resource/index.js");
+const { ApiGatewayRestApi } = requireProvider<typeof apiGatewayRestApiModule>("@cdktn/provider-aws/lib/api-gateway-rest-api/index.js");
+const { ApiGatewayStage } = requireProvider<typeof apiGatewayStageModule>("@cdktn/provider-aws/lib/api-gateway-stage/index.js");
+const { CloudwatchLogGroup } = requireProvider<typeof cloudwatchLogGroupModule>("@cdktn/provider-aws/lib/cloudwatch-log-group/index.js");
+const { IamRole } = requireProvider<typeof iamRoleModule>("@cdktn/provider-aws/lib/iam-role/index.js");
+const { IamRolePolicyAttachment } = requireProvider<typeof iamRolePolicyAttachmentModule>("@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js");
+const { LambdaPermission } = requireProvider<typeof lambdaPermissionModule>("@cdktn/provider-aws/lib/lambda-permission/index.js");
+
+/** AWS-managed policy that lets API Gateway write access and execution logs (the account-level role). */
+const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
+
+/**
+ * A REST API whose routes are Lambda proxy integrations, deployed to one stage with a stage cache, throttling,
+ * access logs and compression.
+ *
+ * Cache keys: every route's path parameters plus the query strings/headers it declares are emitted both as
+ * method request parameters and as the integration's `cache_key_parameters`, so responses for different
+ * cities never share an entry. Caching and throttling are set stage-wide (`*` / `*`) and overridden per route
+ * with `aws_api_gateway_method_settings`.
+ */
+export class ApiCache extends Construct {
+  readonly config: ResolvedApiCacheConfig;
+  readonly restApi: apiGatewayRestApiModule.ApiGatewayRestApi;
+  readonly stage: apiGatewayStageModule.ApiGatewayStage;
+  readonly deployment: apiGatewayDeploymentModule.ApiGatewayDeployment;
+  /** `https://<id>.execute-api.<region>.amazonaws.com/<stage>` */
+  readonly invokeUrl: string;
+  readonly stageName: string;
+  readonly restApiId: string;
+  /** The hash in the deployment's triggers: changes exactly when routes or their cache keys change. */
+  readonly configurationHash: string;
+
+  constructor(scope: Construct, id: string, props: ApiCacheProps) {
+    super(scope, id);
+    const c = resolveApiCacheProps(props);
+    this.config = c;
+    const tags = Object.keys(c.tags).length ? c.tags : undefined;
+
+    this.restApi = new ApiGatewayRestApi(this, "api", {
+      name: c.name,
+      description: c.description,
+      endpointConfiguration: { types: [c.endpointType] },
+      minimumCompressionSize: c.minimumCompressionSize === false ? undefined : String(c.minimumCompressionSize),
+      tags,
+    });
+
+    const resources = this.createResources(c);
+    const dependables: ITerraformDependable[] = [];
+    const integrationUris: string[] = [];
+    for (const route of c.routes) {
+      const { method, integration } = this.createRoute(route, resources.get(route.path)!);
+      dependables.push(method, integration);
+      integrationUris.push(integration.uri);
+    }
+
+    this.configurationHash = deploymentHash(c);
+    this.deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: this.restApi.id,
+      description: `Routes and cache keys ${this.configurationHash.slice(0, 12)}`,
+      triggers: {
+        // Routes, methods and cache keys (literal config, hashed here) and the integration targets (Terraform
+        // references, hashed by Terraform): a change to either must publish a new deployment to the stage.
+        configuration: this.configurationHash,
+        integrations: Fn.sha1(Fn.jsonencode(integrationUris)),
+      },
+      // The stage points at the deployment: create the new one before destroying the old one.
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: dependables,
+    });
+
+    const stageDependsOn: ITerraformDependable[] = [];
+    if (c.createAccountCloudWatchRole) stageDependsOn.push(this.createAccountRole(c));
+    const accessLogGroup = c.accessLogs
+      ? new CloudwatchLogGroup(this, "access-logs", {
+          name: `/aws/apigateway/${c.name}/${c.stageName}/access`,
+          retentionInDays: c.accessLogs.retentionDays,
+          tags,
+        })
+      : undefined;
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: this.restApi.id,
+      deploymentId: this.deployment.id,
+      stageName: c.stageName,
+      cacheClusterEnabled: c.cache !== false,
+      cacheClusterSize: c.cache ? String(c.cache.sizeGb) : undefined,
+      xrayTracingEnabled: c.tracing,
+      accessLogSettings: accessLogGroup && c.accessLogs ? { destinationArn: accessLogGroup.arn, format: c.accessLogs.format } : undefined,
+      tags,
+      dependsOn: stageDependsOn.length ? stageDependsOn : undefined,
+    });
+
+    const stageSettings = this.stageSettings(c);
+    new ApiGatewayMethodSettings(this, "settings-all", {
+      restApiId: this.restApi.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: stageSettings,
+    });
+    for (const route of c.routes) {
+      if (!route.overridesStage) continue;
+      // A route's settings replace the stage-wide ones for that method: repeat everything (encryption and the
+      // invalidation rules included), not just what differs.
+      new ApiGatewayMethodSettings(this, `settings-${routeId(route)}`, {
+        restApiId: this.restApi.id,
+        stageName: this.stage.stageName,
+        methodPath: methodSettingsPath(route.path, route.method),
+        settings: {
+          ...stageSettings,
+          cachingEnabled: route.cachingEnabled,
+          cacheTtlInSeconds: c.cache ? route.ttlSeconds : undefined,
+          throttlingRateLimit: route.throttling.rateLimit,
+          throttlingBurstLimit: route.throttling.burstLimit,
+        },
+      });
+    }
+
+    this.invokeUrl = this.stage.invokeUrl;
+    this.stageName = this.stage.stageName;
+    this.restApiId = this.restApi.id;
+    new TerraformOutput(this, "invoke-url", { value: this.stage.invokeUrl, description: "Base URL of the API stage" });
+    new TerraformOutput(this, "stage-name", { value: this.stage.stageName, description: "API Gateway stage name" });
+    new TerraformOutput(this, "rest-api-id", { value: this.restApi.id, description: "REST API id" });
+  }
+
+  /** One `aws_api_gateway_resource` per distinct path prefix, shared by the routes below it. */
+  private createResources(c: ResolvedApiCacheConfig): Map<string, apiGatewayResourceModule.ApiGatewayResource> {
+    const byPath = new Map<string, apiGatewayResourceModule.ApiGatewayResource>();
+    for (const route of c.routes) {
+      for (const prefix of pathPrefixes(route.path)) {
+        if (byPath.has(prefix)) continue;
+        const parentPath = prefix.slice(0, prefix.lastIndexOf("/"));
+        const parentId = parentPath ? byPath.get(parentPath)!.id : this.restApi.rootResourceId;
+        byPath.set(prefix, new ApiGatewayResource(this, `resource-${prefix.slice(1).split("/").join("~")}`, {
+          restApiId: this.restApi.id,
+          parentId,
+          pathPart: prefix.slice(prefix.lastIndexOf("/") + 1),
+        }));
+      }
+    }
+    return byPath;
+  }
+
+  private createRoute(route: ResolvedRoute, resource: apiGatewayResourceModule.ApiGatewayResource): { method: apiGatewayMethodModule.ApiGatewayMethod; integration: apiGatewayIntegrationModule.ApiGatewayIntegration } {
+    const scope = new Construct(this, `route-${routeId(route)}`);
+    const hasParams = Object.keys(route.requestParameters).length > 0;
+    const method = new ApiGatewayMethod(scope, "method", {
+      restApiId: this.restApi.id,
+      resourceId: resource.id,
+      httpMethod: route.method,
+      authorization: route.authorization,
+      // `true` marks a parameter required; API Gateway enforces that only with a request validator, the handler
+      // validates anyway. Declaring it is what allows it to be a cache key.
+      requestParameters: hasParams ? route.requestParameters : undefined,
+    });
+    const integration = new ApiGatewayIntegration(scope, "integration", {
+      restApiId: this.restApi.id,
+      resourceId: resource.id,
+      httpMethod: method.httpMethod,
+      type: "AWS_PROXY",
+      // Lambda's Invoke API is always a POST, whatever the route's method.
+      integrationHttpMethod: "POST",
+      uri: route.function.invokeArn,
+      cacheKeyParameters: route.cacheKeyParameters.length ? route.cacheKeyParameters : undefined,
+    });
+    new LambdaPermission(scope, "permission", {
+      action: "lambda:InvokeFunction",
+      functionName: route.function.functionName,
+      qualifier: route.function.qualifier,
+      principal: "apigateway.amazonaws.com",
+      // This route of this API only (any stage, so console test invocations work too); never `*`.
+      sourceArn: `${this.restApi.executionArn}/*/${executeApiRoute(route.path, route.method)}`,
+    });
+    return { method, integration };
+  }
+
+  private stageSettings(c: ResolvedApiCacheConfig): apiGatewayMethodSettingsModule.ApiGatewayMethodSettingsSettings {
+    return {
+      cachingEnabled: c.cache !== false,
+      cacheTtlInSeconds: c.cache ? c.cache.ttlSeconds : undefined,
+      cacheDataEncrypted: c.cache ? c.cache.encrypted : undefined,
+      requireAuthorizationForCacheControl: c.cache ? c.cache.requireAuthorizationForInvalidation : undefined,
+      unauthorizedCacheControlHeaderStrategy: c.cache ? c.cache.unauthorizedInvalidation : undefined,
+      throttlingRateLimit: c.throttling.rateLimit,
+      throttlingBurstLimit: c.throttling.burstLimit,
+      metricsEnabled: c.detailedMetrics,
+      loggingLevel: c.executionLogging,
+      dataTraceEnabled: false,
+    };
+  }
+
+  /**
+   * The account-level CloudWatch role of API Gateway. It is a per-region singleton shared by every API of the
+   * account: only one stack may own it.
+   */
+  private createAccountRole(c: ResolvedApiCacheConfig): apiGatewayAccountModule.ApiGatewayAccount {
+    const role = new IamRole(this, "cloudwatch-role", {
+      name: `${c.name}-apigateway-cloudwatch`.slice(0, 64),
+      description: "API Gateway account-level role for writing access and execution logs",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    new IamRolePolicyAttachment(this, "cloudwatch-role-policy", { role: role.name, policyArn: PUSH_TO_CLOUDWATCH_POLICY_ARN });
+    return new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn });
+  }
+}
+
+/** `GET-forecast~{cityId}`: unique per route, stable while the route exists (it names Terraform addresses). */
+function routeId(route: ResolvedRoute): string {
+  return `${route.method}-${route.path.slice(1).split("/").join("~")}`;
+}
+
+/** SHA-256 of everything that shapes the deployed API except integration targets (those are Terraform references). */
+function deploymentHash(c: ResolvedApiCacheConfig): string {
+  const shape = {
+    endpointType: c.endpointType,
+    minimumCompressionSize: c.minimumCompressionSize,
+    routes: c.routes
+      .map((r) => ({ method: r.method, path: r.path, authorization: r.authorization, requestParameters: r.requestParameters, cacheKeyParameters: r.cacheKeyParameters }))
+      .sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`)),
+  };
+  return createHash("sha256").update(JSON.stringify(shape)).digest("hex");
+}

@@ -1,0 +1,58 @@
+/**
+ * Resource paths of a REST API (`/forecast/{cityId}`) and the names API Gateway derives from them.
+ * Pure functions, so the odd escaping rules are tested on their own.
+ */
+
+export interface PathSegment {
+  /** The literal `path_part` API Gateway stores: `forecast`, `{cityId}`, `{proxy+}`. */
+  readonly part: string;
+  /** Parameter name for `{name}` / `{name+}` segments. */
+  readonly param?: string;
+  readonly greedy?: boolean;
+}
+
+const LITERAL = /^[A-Za-z0-9._~-]+$/;
+const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/;
+
+/** Parses `/a/{b}` into segments; returns undefined when the path is not a valid resource path. */
+export function parsePath(path: string): PathSegment[] | undefined {
+  if (typeof path !== "string" || !path.startsWith("/") || path.length < 2 || path.endsWith("/")) return undefined;
+  const segments: PathSegment[] = [];
+  for (const part of path.slice(1).split("/")) {
+    const param = PARAM.exec(part);
+    if (param) segments.push({ part, param: param[1], greedy: param[2] === "+" });
+    else if (LITERAL.test(part)) segments.push({ part });
+    else return undefined;
+  }
+  // A greedy parameter swallows the rest of the path: nothing may follow it.
+  if (segments.slice(0, -1).some((s) => s.greedy)) return undefined;
+  return segments;
+}
+
+/** Path parameter names of a route, in order. */
+export function pathParams(path: string): string[] {
+  return (parsePath(path) ?? []).flatMap((s) => (s.param ? [s.param] : []));
+}
+
+/**
+ * The `method_path` of `aws_api_gateway_method_settings` for one route: the resource path without its leading
+ * slash, with `/` escaped as `~1`, then the HTTP method (`forecast~1{cityId}/GET`).
+ */
+export function methodSettingsPath(path: string, method: string): string {
+  return `${path.slice(1).split("/").join("~1")}/${method}`;
+}
+
+/**
+ * The part of an execute-api ARN after `<stage>/` for one route: `GET/forecast`, `GET/forecast/*`.
+ * Invoke permissions match it as a pattern, so every path parameter becomes `*`.
+ */
+export function executeApiRoute(path: string, method: string): string {
+  const segments = (parsePath(path) ?? []).map((s) => (s.param ? "*" : s.part));
+  return `${method}/${segments.join("/")}`;
+}
+
+/** Every prefix of a path, shortest first: `/a/{b}` → `/a`, `/a/{b}`; the resources it needs. */
+export function pathPrefixes(path: string): string[] {
+  const parts = path.slice(1).split("/");
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}`);
+}
