@@ -34,6 +34,8 @@ export interface ProxiedRequest {
 export class HttpFaultProxy {
   readonly log: ProxiedRequest[] = [];
   private faults: Array<Fault & { left: number }> = [];
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
 
   private constructor(
     private readonly server: Server,
@@ -45,10 +47,16 @@ export class HttpFaultProxy {
     const port = await freePort();
     const holder: { proxy?: HttpFaultProxy } = {};
     const server = createServer((req, res) => {
-      holder.proxy!.handle(req, res).catch((err: unknown) => {
-        res.writeHead(502, { "content-type": "text/plain" });
-        res.end(`proxy error: ${String(err)}`);
-      });
+      const p = holder.proxy!;
+      p.active++;
+      p.handle(req, res)
+        .catch((err: unknown) => {
+          if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+          res.end(`proxy error: ${String(err)}`);
+        })
+        .finally(() => {
+          if (--p.active === 0) p.idleWaiters.splice(0).forEach((resolve) => resolve());
+        });
     });
     server.keepAliveTimeout = 5000;
     const proxy = new HttpFaultProxy(server, new URL(target), port);
@@ -72,6 +80,11 @@ export class HttpFaultProxy {
   /** Requests seen (forwarded or answered), optionally for one operation. */
   count(operation?: string): number {
     return operation === undefined ? this.log.length : this.log.filter((r) => r.operation === operation).length;
+  }
+
+  /** Resolves when no request is being handled (e.g. a late request a client gave up on has finished). */
+  idle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Removes every fault and forgets the log. */
