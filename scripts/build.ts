@@ -1,9 +1,13 @@
 // Bundles every functions/<name>/handler.ts into dist/functions/<name>/index.mjs and prints sizes.
-// Usage: npx tsx scripts/build.ts [--only <name>]… [--external-sdk] [--budget <KB> | --budget <name>=<KB>]… [--outdir dist]
-// Exits 1 when a bundle is over its budget (default 400 KB = 409,600 bytes of minified bundle).
+// Usage: npx tsx scripts/build.ts [--only <name>]… [--external-sdk] [--budget <KB> | --budget <name>=<KB>]…
+//                                 [--warn-over-budget] [--outdir dist]
+// Exits 1 when a bundle is over its budget (default 400 KB = 409,600 bytes of minified bundle; per-function
+// budgets in scripts/build/budgets.ts), unless --warn-over-budget (used by `npm run synth`, which must still
+// produce Terraform; `npm run build` and the tests are the gate).
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { FUNCTION_BUDGETS_KB } from "./build/budgets.js";
 import { KB, formatReport } from "./build/report.js";
 import { runBuild } from "./build/run.js";
 import type { BuildReport } from "./build/run.js";
@@ -15,11 +19,12 @@ const { values } = parseArgs({
     only: { type: "string", multiple: true },
     "external-sdk": { type: "boolean", default: false },
     budget: { type: "string", multiple: true },
+    "warn-over-budget": { type: "boolean", default: false },
   },
 });
 
 let defaultBudgetBytes: number | undefined;
-const budgets: Record<string, number> = {};
+const budgets: Record<string, number> = Object.fromEntries(Object.entries(FUNCTION_BUDGETS_KB).map(([name, kb]) => [name, kb * KB]));
 for (const spec of values.budget ?? []) {
   const m = /^(?:([A-Za-z0-9_-]+)=)?(\d+(?:\.\d+)?)$/.exec(spec);
   if (!m) {
@@ -56,4 +61,4 @@ console.log(
 for (const o of report.overBudget) {
   console.error(`${o.name}: bundle is ${o.bundleBytes.toLocaleString("en-US")} bytes, over its budget of ${o.budgetBytes.toLocaleString("en-US")} bytes (${(o.budgetBytes / KB).toLocaleString("en-US")} KB); see its largest inputs above`);
 }
-if (report.overBudget.length) process.exitCode = 1;
+if (report.overBudget.length && !values["warn-over-budget"]) process.exitCode = 1;

@@ -35,7 +35,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const root = resolve(options.projectRoot);
   const functionsDir = resolve(root, options.functionsDir ?? "functions");
-  let handlers = discoverHandlers(functionsDir);
+  const all = discoverHandlers(functionsDir);
+  let handlers = all;
   if (options.only?.length) {
     const unknown = options.only.filter((n) => !handlers.some((h) => h.name === n));
     if (unknown.length) {
@@ -45,7 +46,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   }
   if (handlers.length === 0) throw new Error(`no handlers found: expected ${join(functionsDir, "<name>", "handler.ts")}`);
   for (const name of Object.keys(options.budgets ?? {})) {
-    if (!handlers.some((h) => h.name === name)) throw new Error(`budget for unknown function ${JSON.stringify(name)} (functions: ${handlers.map((h) => h.name).join(", ")})`);
+    if (!all.some((h) => h.name === name)) throw new Error(`budget for unknown function ${JSON.stringify(name)} (functions: ${all.map((h) => h.name).join(", ")})`);
   }
 
   const results = await Promise.all(
