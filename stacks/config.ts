@@ -1,4 +1,5 @@
 import type { CapacityProps } from "../modules/dynamodb-table/index.js";
+import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -17,6 +18,24 @@ export interface EnvironmentConfig {
     /** SNS topic for alarms; none means alarms are visible in CloudWatch but notify no one. */
     readonly alarmTopicArn?: string;
   };
+  /** The Lambda function behind `GET /forecast`. */
+  readonly forecastFunction: {
+    readonly memorySize: number;
+    readonly timeout: number;
+    readonly logRetentionDays: number;
+  };
+  /** The REST API in front of it. */
+  readonly forecastApi: {
+    /** Stage cache; `false` (dev) saves the hourly cache cost and shows fresh handler output while developing. */
+    readonly cache: StageCacheProps | false;
+    readonly throttling: ThrottlingProps;
+    readonly accessLogRetentionDays: number;
+    /**
+     * Access logs need API Gateway's account-level CloudWatch role, ONE per account and region. Set this in
+     * exactly one stack per account/region that has none yet; stacks sharing an account must not all set it.
+     */
+    readonly manageAccountCloudWatchRole: boolean;
+  };
 }
 
 const project = "weather-forecast";
@@ -33,6 +52,8 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       deletionProtection: false,
       pointInTimeRecovery: false,
     },
+    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7 },
+    forecastApi: { cache: false, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 7, manageAccountCloudWatchRole: false },
   },
   staging: {
     environment: "staging",
@@ -44,6 +65,9 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       deletionProtection: true,
       pointInTimeRecovery: true,
     },
+    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 14 },
+    // Same cache as prod, so staging shows prod's cache behaviour (keys, TTL, invalidation rules).
+    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 200, burstLimit: 400 }, accessLogRetentionDays: 14, manageAccountCloudWatchRole: false },
   },
   prod: {
     environment: "prod",
@@ -55,5 +79,8 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       deletionProtection: true,
       pointInTimeRecovery: true,
     },
+    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30 },
+    // Forecasts change hourly at most: 300 s keeps them fresh while most regional reads never reach Lambda.
+    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 1000, burstLimit: 2000 }, accessLogRetentionDays: 30, manageAccountCloudWatchRole: false },
   },
 };
