@@ -182,7 +182,7 @@ describe("write-behind", () => {
 
   it("does not retry an old value over a newer one written during the flush; the newer one is stored", async () => {
     const name = unique("behind");
-    let behind: WriteBehind<Prefs> | undefined;
+    const app: { behind?: WriteBehind<Prefs> } = {};
     let calls = 0;
     // The real table store, with a hook: while the first write is in flight, the app writes the key again.
     const racing: KeyValueStore<Prefs> = {
@@ -190,12 +190,12 @@ describe("write-behind", () => {
       putMany: async (entries) => {
         if (calls++ === 0) {
           proxy.add({ operation: "BatchWriteItem", times: 1, respond: dynamoErrors.validation });
-          await behind!.put("raced", { theme: "newer" });
+          await app.behind!.put("raced", { theme: "newer" });
         }
         return store.putMany(entries);
       },
     };
-    behind = new WriteBehind(container(name), racing, { retryBaseMs: 5 });
+    const behind = (app.behind = new WriteBehind(container(name), racing, { retryBaseMs: 5 }));
     await behind.put("raced", { theme: "older" });
     const report = await behind.drain();
     expect(report).toMatchObject({ failed: [], superseded: 1, written: 1 });
