@@ -33,6 +33,8 @@ export interface ProxiedRequest {
  */
 export class HttpFaultProxy {
   readonly log: ProxiedRequest[] = [];
+  /** TCP connections accepted since start (keep-alive reuse shows as few connections for many requests). */
+  connections = 0;
   private faults: Array<Fault & { left: number }> = [];
   private active = 0;
   private idleWaiters: Array<() => void> = [];
@@ -61,6 +63,7 @@ export class HttpFaultProxy {
     server.keepAliveTimeout = 5000;
     const proxy = new HttpFaultProxy(server, new URL(target), port);
     holder.proxy = proxy;
+    server.on("connection", () => proxy.connections++);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => resolve());
