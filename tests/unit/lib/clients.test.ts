@@ -35,6 +35,7 @@ describe("redisClientPlan (what createRedisClient builds)", () => {
 
   it("reconnects with exponential backoff capped at REDIS_RECONNECT_MAX_DELAY_MS (plus < 50 ms jitter)", () => {
     const plan = redisClientPlan(redisConfig({ REDIS_URL: "redis://127.0.0.1", REDIS_RECONNECT_MAX_DELAY_MS: "400" }));
+    if (plan.kind !== "standalone") throw new Error("expected a standalone plan");
     const retry = plan.options.retryStrategy as (times: number) => number;
     expect(retry(1)).toBeGreaterThanOrEqual(50);
     expect(retry(1)).toBeLessThan(100);
