@@ -14,6 +14,7 @@ import { dynamoStore } from "../../../functions/lib/dynamo/store.js";
 import { startLatencyProxy } from "../../../scripts/bench/latency-proxy.js";
 import type { LatencyProxy } from "../../../scripts/bench/latency-proxy.js";
 import { HttpFaultProxy } from "../../support/http-fault-proxy.js";
+import { ManualClock } from "../../support/manual-clock.js";
 import { RedisServer } from "../../support/redis-server.js";
 import { SilentTcpServer } from "../../support/silent-tcp-server.js";
 import { createTable, dropTable, dynamoFor } from "./fixtures.js";
@@ -125,6 +126,49 @@ describe("L1 → L2 (real Redis) → DynamoDB table (dynalite): round trips", ()
     await fresh.set("city-001", { city: "city-001", tempC: 99 });
     expect((await reading)?.tempC).toBe(-1);
     expect((await fresh.get("city-001"))?.tempC).toBe(99);
+  });
+});
+
+describe("stale-while-revalidate and negative caching across containers (through Redis)", () => {
+  let redis: RedisClient;
+  beforeAll(() => {
+    redis = redisFor(inject("redisUrl"));
+  });
+  afterAll(() => redis.disconnect());
+
+  it("a container with an empty L1 gets the stale value from L2 at once; one background refresh updates L2 for everyone", async () => {
+    const clock = new ManualClock();
+    const l2 = new L2Cache<Forecast>({ redis, keyPrefix: `swr-${randomUUID()}:`, timeoutMs: 2000, clock: clock.read });
+    const make = () => new MultiLevelCache<Forecast>({ l1: new L1Cache<Forecast>({ clock: clock.read }), l2 }, { name: "swr", ttlMs: 60_000, graceMs: 600_000, staleWhileRevalidate: true, jitterPct: 0, clock: clock.read });
+    const writer = make();
+    await writer.set("city-001", { city: "city-001", tempC: -50 });
+    clock.advance(120_000); // stale, inside grace
+
+    const counted = vi.fn(loader);
+    const reader = make();
+    const served = await Promise.all(Array.from({ length: 20 }, () => reader.get("city-001", counted)));
+    expect(served.every((f) => f?.tempC === -50)).toBe(true);
+    await reader.drain();
+    expect(counted).toHaveBeenCalledTimes(1);
+    expect(reader.metrics.counters).toMatchObject({ l2StaleHits: 1, staleServed: 1, refreshes: 1 });
+
+    const later = make();
+    expect(await later.get("city-001", counted)).toEqual(forecastOf("city-001"));
+    expect(counted).toHaveBeenCalledTimes(1);
+    expect(later.metrics.counters.l2Hits).toBe(1);
+  });
+
+  it("a remembered miss is shared through L2: another container does not ask the table again", async () => {
+    const l2 = new L2Cache<Forecast>({ redis, keyPrefix: `neg-${randomUUID()}:`, timeoutMs: 2000 });
+    const make = () => new MultiLevelCache<Forecast>({ l1: new L1Cache<Forecast>(), l2 }, { name: "neg", ttlMs: 60_000, negativeTtlMs: 10_000 });
+    const counted = vi.fn(loader);
+    const first = make();
+    expect(await first.get("atlantis", counted)).toBeUndefined();
+    await first.drain();
+    const second = make();
+    expect(await second.get("atlantis", counted)).toBeUndefined();
+    expect(counted).toHaveBeenCalledTimes(1);
+    expect(second.metrics.counters).toMatchObject({ l2Hits: 1, negativeHits: 1 });
   });
 });
 

@@ -1,0 +1,67 @@
+/**
+ * The Lambda runtime kit: tuned clients, a multi-level cache, batch DynamoDB reads and writes, write
+ * strategies and EMF metrics. docs/runtime-kit.md explains each part and every environment variable.
+ * Everything here tree-shakes (per-container accessors are marked pure), so importing from this file costs
+ * a handler only what it uses.
+ */
+export { ConfigError, readConfig } from "./config.js";
+export type { AwsConfig, CacheConfig, Env, MetricsConfig, RedisConfig, RuntimeConfig } from "./config.js";
+export { athenaClient, containerCache, dynamoClient, l1Cache, l2Cache, metricsPublisher, redisClient, resetRuntime, runtimeConfig } from "./runtime.js";
+export { drainAll, drainOnShutdown, withDrain } from "./lambda.js";
+export type { Drainable } from "./lambda.js";
+export { lazy } from "./lazy.js";
+export type { Lazy } from "./lazy.js";
+export { OptionsError } from "./validate.js";
+
+export { createAthenaClient, athenaClientConfig } from "./clients/athena.js";
+export { createDynamoClient, dynamoClientConfig } from "./clients/dynamodb.js";
+export { createHttpHandler } from "./clients/http-handler.js";
+export { createRedisClient, redisClientPlan, redisNodeOptions } from "./clients/redis.js";
+export type { CreateRedisOptions, RedisClient, RedisClientPlan } from "./clients/redis.js";
+export { fetchRedisAuthToken, RedisAuthSecretError } from "./clients/redis-auth.js";
+
+export { CircuitBreaker } from "./cache/circuit-breaker.js";
+export type { BreakerState, CircuitBreakerOptions } from "./cache/circuit-breaker.js";
+export { systemClock } from "./cache/clock.js";
+export type { Clock } from "./cache/clock.js";
+export type { Entry, NegativeEntry, ValueEntry } from "./cache/entry.js";
+export { CacheLoadError, L2Error, PartialLoadError } from "./cache/errors.js";
+export type { L2FailureReason } from "./cache/errors.js";
+export { L1Cache } from "./cache/l1.js";
+export type { L1Options } from "./cache/l1.js";
+export { L2Cache } from "./cache/l2.js";
+export type { L2Options } from "./cache/l2.js";
+export type { CacheLevel } from "./cache/level.js";
+export { CacheMetrics } from "./cache/metrics.js";
+export type { CacheCounters, LatencySummary, MetricsSnapshot } from "./cache/metrics.js";
+export { MultiLevelCache } from "./cache/multi-level.js";
+export type { CacheLevels, CacheOptions, GetOptions, Loader, WriteResult } from "./cache/multi-level.js";
+export { cachePresets } from "./cache/presets.js";
+export type { CachePreset, CachePresetName } from "./cache/presets.js";
+export { jsonSerializer } from "./cache/serializer.js";
+export type { Serializer } from "./cache/serializer.js";
+export { CacheAside } from "./cache/strategies/cache-aside.js";
+export { tableThenOrigin } from "./cache/strategies/layered-loader.js";
+export type { LayeredLoaderOptions } from "./cache/strategies/layered-loader.js";
+export { RefreshAhead } from "./cache/strategies/refresh-ahead.js";
+export type { RefreshAheadOptions } from "./cache/strategies/refresh-ahead.js";
+export { StoreWriteError } from "./cache/strategies/store.js";
+export type { KeyValueStore, PutReport } from "./cache/strategies/store.js";
+export { WriteBehind } from "./cache/strategies/write-behind.js";
+export type { FlushReport, WriteBehindOptions, WriteFailure } from "./cache/strategies/write-behind.js";
+export { WriteThrough } from "./cache/strategies/write-through.js";
+
+export { batchGet, BatchGetResult, MAX_BATCH_GET_KEYS } from "./dynamo/batch-get.js";
+export type { BatchGetOptions, KeyOutcome } from "./dynamo/batch-get.js";
+export { batchWrite, MAX_BATCH_WRITE_REQUESTS } from "./dynamo/batch-write.js";
+export type { BatchWriteOptions, BatchWriteResult, WriteRequest } from "./dynamo/batch-write.js";
+export { BatchDeadlineError, BatchInputError, isRetryable } from "./dynamo/errors.js";
+export { keyId, normalizeNumber } from "./dynamo/keys.js";
+export type { Item, Key } from "./dynamo/keys.js";
+export { dynamoStore } from "./dynamo/store.js";
+export type { DynamoStoreOptions } from "./dynamo/store.js";
+
+export { emfDocuments } from "./metrics/emf.js";
+export type { EmfMetric, EmfUnit } from "./metrics/emf.js";
+export { MetricsPublisher } from "./metrics/publisher.js";
+export type { PublisherOptions } from "./metrics/publisher.js";
