@@ -17,4 +17,9 @@ describe("stack resource addresses are pinned", () => {
     const json = JSON.parse(Testing.synth(stack as Parameters<typeof Testing.synth>[0])) as SynthesizedStack;
     await expect(addresses(json).join("\n") + "\n").toMatchFileSnapshot(`./__addresses__/weather-forecast-${env}.txt`);
   });
+  it.each(ENVIRONMENTS)("analytics-%s", async (env) => {
+    const stack = app.node.findChild(`analytics-${env}`);
+    const json = JSON.parse(Testing.synth(stack as Parameters<typeof Testing.synth>[0])) as SynthesizedStack;
+    await expect(addresses(json).join("\n") + "\n").toMatchFileSnapshot(`./__addresses__/analytics-${env}.txt`);
+  });
 });

@@ -1,0 +1,87 @@
+import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
+import type { EnvironmentName } from "./config.js";
+
+/** Everything that differs between environments of the analytics stack, in one typed object per environment. */
+export interface AnalyticsEnvironmentConfig {
+  readonly environment: EnvironmentName;
+  readonly project: string;
+  readonly region: string;
+  /**
+   * Bucket holding the order data as Parquet under `orders/dt=YYYY-MM-DD/` (written by the ordering system, not by
+   * this stack). The function may read only that prefix.
+   */
+  readonly dataBucket: string;
+  readonly workgroup: {
+    /** Per-query scan cap in bytes (≥ 10 MB); at $5/TB, 1 GB caps one query at about $0.005. */
+    readonly bytesScannedCutoffPerQuery: number;
+    /** Athena result reuse age for the catalogue's queries without parameters (0–10,080). */
+    readonly resultReuseMaxAgeMinutes: number;
+    /** Days query results stay in the results bucket (covers the reuse age). */
+    readonly resultsExpirationDays: number;
+    /** Lets destroy remove the workgroup with its history and the results bucket with its objects (dev only). */
+    readonly forceDestroy: boolean;
+  };
+  /** The Lambda function behind the API (functions/analytics-query). */
+  readonly queryFunction: {
+    readonly memorySize: number;
+    /** Seconds; below API Gateway's 29 s integration timeout so the function always answers (202 included). */
+    readonly timeout: number;
+    /** How long one request waits for Athena before answering 202 with the execution id. */
+    readonly maxWaitMs: number;
+    /** Kept free before the Lambda timeout (answer, drain caches and metrics). */
+    readonly deadlineMarginMs: number;
+    /** Handler-side result cache TTL (per container; no Redis in this stack). */
+    readonly cacheTtlSeconds: number;
+    readonly logRetentionDays: number;
+    /** SNS topic for the function's alarms; none means alarms notify no one. */
+    readonly alarmTopicArn?: string;
+  };
+  readonly api: {
+    /** Stage cache; `false` (dev) saves the hourly cache cost. */
+    readonly cache: StageCacheProps | false;
+    readonly throttling: ThrottlingProps;
+    readonly accessLogRetentionDays: number;
+    /** See `forecastApi.manageAccountCloudWatchRole` in config.ts: one stack per account and region at most. */
+    readonly manageAccountCloudWatchRole: boolean;
+  };
+}
+
+const project = "analytics";
+const region = process.env.AWS_REGION ?? "us-east-1";
+const GB = 1024 ** 3;
+
+/** Shared by every environment: API Gateway gives up at 29 s, so 25 s of Lambda with 15 s of waiting for Athena. */
+const queryFunction = { memorySize: 512, timeout: 25, maxWaitMs: 15_000, deadlineMarginMs: 2000, cacheTtlSeconds: 300 } as const;
+
+export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironmentConfig> = {
+  dev: {
+    environment: "dev",
+    project,
+    region,
+    dataBucket: "analytics-orders-data-dev",
+    workgroup: { bytesScannedCutoffPerQuery: 1 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 1, forceDestroy: true },
+    queryFunction: { ...queryFunction, logRetentionDays: 7 },
+    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7, manageAccountCloudWatchRole: false },
+  },
+  staging: {
+    environment: "staging",
+    project,
+    region,
+    dataBucket: "analytics-orders-data-staging",
+    workgroup: { bytesScannedCutoffPerQuery: 1 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 7, forceDestroy: false },
+    queryFunction: { ...queryFunction, logRetentionDays: 14 },
+    // Same cache as prod, so staging shows prod's cache keys and TTL.
+    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 14, manageAccountCloudWatchRole: false },
+  },
+  prod: {
+    environment: "prod",
+    project,
+    region,
+    dataBucket: "analytics-orders-data-prod",
+    // A year of daily partitions of the columns a catalogue query reads stays well under 10 GB (≈ $0.05 a query at most).
+    workgroup: { bytesScannedCutoffPerQuery: 10 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 7, forceDestroy: false },
+    queryFunction: { ...queryFunction, logRetentionDays: 30 },
+    // Daily partitions change once a day: 300 s keeps answers fresh while repeated questions never reach Lambda.
+    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 30, manageAccountCloudWatchRole: false },
+  },
+};
