@@ -16,9 +16,10 @@ export { OptionsError } from "./validate.js";
 export { createAthenaClient, athenaClientConfig } from "./clients/athena.js";
 export { createDynamoClient, dynamoClientConfig } from "./clients/dynamodb.js";
 export { createHttpHandler } from "./clients/http-handler.js";
-export { createRedisClient, redisClientPlan, redisNodeOptions } from "./clients/redis.js";
+// Types only: ioredis is not side-effect free, so a value re-export here would put it into every handler that
+// imports this file. For the raw client factory import "./clients/redis.js" (and "./clients/redis-auth.js" for
+// the Secrets Manager token) directly; runtime.ts loads both on demand.
 export type { CreateRedisOptions, RedisClient, RedisClientPlan } from "./clients/redis.js";
-export { fetchRedisAuthToken, RedisAuthSecretError } from "./clients/redis-auth.js";
 
 export { CircuitBreaker } from "./cache/circuit-breaker.js";
 export type { BreakerState, CircuitBreakerOptions } from "./cache/circuit-breaker.js";

@@ -14,7 +14,6 @@ import type { CacheOptions } from "./cache/multi-level.js";
 import { createAthenaClient } from "./clients/athena.js";
 import { createDynamoClient } from "./clients/dynamodb.js";
 import { createHttpHandler } from "./clients/http-handler.js";
-import { createRedisClient } from "./clients/redis.js";
 import type { RedisClient } from "./clients/redis.js";
 import { readConfig } from "./config.js";
 import type { RuntimeConfig } from "./config.js";
@@ -30,12 +29,14 @@ export const athenaClient = /* @__PURE__ */ lazy((): AthenaClient => createAthen
 
 /**
  * The Redis client, or undefined when none is configured. With REDIS_AUTH_SECRET_ARN the token is read from
- * Secrets Manager once (a failed read is retried on the next call). The Secrets Manager client is imported
- * on demand so functions without a secret do not load it.
+ * Secrets Manager once (a failed read is retried on the next call). ioredis and the Secrets Manager client are
+ * imported on demand: ioredis is not side-effect free, so a static import would put ~175 KB of it into every
+ * handler, Redis or not (with code splitting they become chunks loaded only when used).
  */
 export const redisClient = /* @__PURE__ */ lazy(async (): Promise<RedisClient | undefined> => {
   const { aws, redis } = runtimeConfig();
   if (!redis) return undefined;
+  const { createRedisClient } = await import("./clients/redis.js");
   let authToken: string | undefined;
   if (redis.authSecretArn) {
     const [{ SecretsManagerClient }, { fetchRedisAuthToken }] = await Promise.all([import("@aws-sdk/client-secrets-manager"), import("./clients/redis-auth.js")]);
@@ -82,6 +83,9 @@ export const metricsPublisher = /* @__PURE__ */ lazy((): MetricsPublisher => {
  */
 export function containerCache<V>(options: CacheOptions): MultiLevelCache<V> {
   const config = runtimeConfig();
+  // Start loading ioredis and reading the AUTH secret now, during init (full CPU, before the first request);
+  // a failure here is retried on first use, where L2 counts it and steps over it.
+  if (config.redis) redisClient().catch(() => undefined);
   const cache = new MultiLevelCache<V>(
     { l1: l1Cache() as L1Cache<V>, l2: l2Cache() as L2Cache<V> | undefined },
     { jitterPct: config.cache.ttlJitterPct, ...options },

@@ -70,6 +70,18 @@ describe("per-container runtime, configured from the environment", () => {
     expect(l2Cache()).toBe(l2Cache());
   });
 
+  it("containerCache starts loading the Redis client during init when Redis is configured, not otherwise", async () => {
+    useEnv({ AWS_REGION: "us-east-1" });
+    containerCache<string>({ name: "plain", ttlMs: 1000 });
+    expect(redisClient.peek()).toBeUndefined();
+    await resetRuntime();
+    useEnv({ AWS_REGION: "us-east-1", REDIS_URL: inject("redisUrl") });
+    containerCache<string>({ name: "warm", ttlMs: 1000 });
+    const pending = redisClient.peek();
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending)?.status).toBe("wait"); // created (ioredis loaded), not yet connected: lazyConnect
+  });
+
   it("runs caches L1-only when no Redis is configured", async () => {
     useEnv({ AWS_REGION: "us-east-1" });
     expect(await redisClient()).toBeUndefined();
