@@ -9,6 +9,11 @@ import { freePort } from "./free-port.js";
 export interface Fault {
   /** Only requests for this operation (the part of X-Amz-Target after the dot, e.g. "BatchGetItem"). @default every request */
   operation?: string;
+  /**
+   * Only requests whose parsed JSON body passes this test. Use it to aim a one-shot fault at one test's own
+   * requests: a request another test abandoned (e.g. at its deadline) can still arrive after a reset.
+   */
+  match?: (request: unknown) => boolean;
   /** How many matching requests the fault applies to. @default Infinity */
   times?: number;
   /** Extra latency before the request is forwarded (or answered). */
@@ -105,7 +110,8 @@ export class HttpFaultProxy {
     const body = await readBody(req);
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = target.slice(target.indexOf(".") + 1);
-    const applied = this.faults.filter((f) => f.left > 0 && (f.operation === undefined || f.operation === operation));
+    const parsed = parseJson(body);
+    const applied = this.faults.filter((f) => f.left > 0 && (f.operation === undefined || f.operation === operation) && (f.match === undefined || f.match(parsed)));
     for (const f of applied) f.left--;
     const delay = applied.reduce((sum, f) => sum + (f.delayMs ?? 0), 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
@@ -124,7 +130,7 @@ export class HttpFaultProxy {
     const headers = { ...upstream.headers };
     const rewrite = applied.find((f) => f.rewrite)?.rewrite;
     if (rewrite && upstream.status < 300) {
-      out = Buffer.from(JSON.stringify(rewrite(JSON.parse(out.toString("utf8")), JSON.parse(body.toString("utf8") || "{}"))));
+      out = Buffer.from(JSON.stringify(rewrite(JSON.parse(out.toString("utf8")), parsed)));
       delete headers["x-amz-crc32"]; // the checksum is of the original body
       headers["content-length"] = String(out.length);
     }
@@ -149,6 +155,14 @@ export const dynamoErrors = {
     body: { __type: "com.amazon.coral.validate#ValidationException", message: "injected validation error" },
   },
 } as const;
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8") || "{}");
+  } catch {
+    return undefined;
+  }
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -5,9 +5,13 @@ import { createDynamoClient } from "../../../functions/lib/clients/dynamodb.js";
 import { readConfig } from "../../../functions/lib/config.js";
 import type { Env } from "../../../functions/lib/config.js";
 
-/** A DynamoDB client built the way a function builds it (from its environment), pointed at `endpoint`. */
+/**
+ * A DynamoDB client built the way a function builds it (from its environment), pointed at `endpoint`. The
+ * request timeout is generous unless a test sets its own: on a loaded shared machine a slow response must not
+ * turn into a retry that changes the request counts tests assert on.
+ */
 export function dynamoFor(endpoint: string, env: Env = {}): DynamoDBClient {
-  const config = readConfig({ AWS_REGION: "us-east-1", DYNAMODB_ENDPOINT: endpoint, ...env });
+  const config = readConfig({ AWS_REGION: "us-east-1", DYNAMODB_ENDPOINT: endpoint, SDK_REQUEST_TIMEOUT_MS: "30000", ...env });
   return createDynamoClient(config.aws, { credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 }
 
@@ -24,6 +28,9 @@ export async function createTable(client: DynamoDBClient, opts: { sortKey?: bool
   );
   return TableName;
 }
+
+/** Batch deadlines for tests whose subject is not the deadline: long enough for any machine load. */
+export const UNHURRIED = { deadlineMs: 120_000 } as const;
 
 export async function dropTable(client: DynamoDBClient, table: string): Promise<void> {
   await client.send(new DeleteTableCommand({ TableName: table }));

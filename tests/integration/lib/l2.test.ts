@@ -78,7 +78,7 @@ describe("L2Cache storage details", () => {
     const raw = new Redis(inject("redisUrl"));
     try {
       const pttl = await raw.pttl(`${prefix}lisbon`);
-      expect(pttl).toBeGreaterThan(80_000);
+      expect(pttl).toBeGreaterThan(60_000); // 90 s minus however long this machine took since the SET
       expect(pttl).toBeLessThanOrEqual(90_000);
       expect(await raw.get(`${prefix}lisbon`)).toMatch(/^v[0-9a-z]+:[0-9a-z]+:1$/);
     } finally {
@@ -124,7 +124,7 @@ describe("L2Cache when Redis is in trouble", () => {
       const error = await l2.getMany(["a", "b"]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(L2Error);
       expect((error as L2Error).reason).toBe("timeout");
-      expect(silent.connections).toBeGreaterThan(0); // it did try the network
+      await vi.waitFor(() => expect(silent.connections).toBeGreaterThan(0)); // it did reach the network
     } finally {
       client.disconnect();
       await silent.stop();
@@ -160,7 +160,7 @@ describe("L2Cache when Redis is in trouble", () => {
     const server = await RedisServer.start();
     const client = createRedisClient(redisConfig(server.url), quiet);
     const breaker = new CircuitBreaker({ threshold: 2, cooldownMs: 50 });
-    const l2 = new L2Cache({ redis: client, keyPrefix: "recover:", timeoutMs: 500, breaker });
+    const l2 = new L2Cache({ redis: client, keyPrefix: "recover:", timeoutMs: 2000, breaker });
     try {
       await l2.set("a", entry("before"));
       await server.stop();

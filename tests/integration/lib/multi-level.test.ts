@@ -17,7 +17,7 @@ import { HttpFaultProxy } from "../../support/http-fault-proxy.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { RedisServer } from "../../support/redis-server.js";
 import { SilentTcpServer } from "../../support/silent-tcp-server.js";
-import { createTable, dropTable, dynamoFor } from "./fixtures.js";
+import { createTable, dropTable, dynamoFor, UNHURRIED } from "./fixtures.js";
 
 interface Forecast {
   city: string;
@@ -47,7 +47,7 @@ beforeAll(async () => {
   dynamoProxy = await HttpFaultProxy.start(inject("dynamoEndpoint"));
   dynamo = dynamoFor(dynamoProxy.endpoint);
   table = await createTable(dynamo);
-  store = dynamoStore<Forecast>({ client: dynamo, table });
+  store = dynamoStore<Forecast>({ client: dynamo, table, read: UNHURRIED, write: UNHURRIED });
   const { failed } = await store.putMany(new Map(CITIES.map((c) => [c, forecastOf(c)])));
   expect(failed.size).toBe(0);
   loader = (keys) => store.getMany(keys);
@@ -182,7 +182,7 @@ describe("when Redis dies mid-test", () => {
     server = await RedisServer.start();
     redis = redisFor(server.url);
     breaker = new CircuitBreaker({ threshold: 2, cooldownMs: 300 });
-    l2 = new L2Cache<Forecast>({ redis, keyPrefix: "dies:", timeoutMs: 500, breaker });
+    l2 = new L2Cache<Forecast>({ redis, keyPrefix: "dies:", timeoutMs: 2000, breaker });
   });
   afterAll(async () => {
     redis.disconnect();

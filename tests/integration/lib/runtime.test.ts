@@ -13,7 +13,8 @@ import { createTable, dropTable, dynamoFor } from "./fixtures.js";
 const saved = { ...process.env };
 function useEnv(env: Record<string, string>): void {
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" }, env);
+  // Generous budgets: these tests are about wiring, and a loaded machine must not turn them into timeouts.
+  Object.assign(process.env, saved, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", REDIS_COMMAND_TIMEOUT_MS: "5000", SDK_REQUEST_TIMEOUT_MS: "30000" }, env);
 }
 
 afterEach(async () => {

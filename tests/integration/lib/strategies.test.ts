@@ -19,7 +19,7 @@ import { readConfig } from "../../../functions/lib/config.js";
 import { dynamoStore } from "../../../functions/lib/dynamo/store.js";
 import { dynamoErrors, HttpFaultProxy } from "../../support/http-fault-proxy.js";
 import { ManualClock } from "../../support/manual-clock.js";
-import { createTable, dropTable, dynamoFor } from "./fixtures.js";
+import { createTable, dropTable, dynamoFor, UNHURRIED } from "./fixtures.js";
 
 interface Prefs {
   theme: string;
@@ -36,7 +36,7 @@ beforeAll(async () => {
   proxy = await HttpFaultProxy.start(inject("dynamoEndpoint"));
   dynamo = dynamoFor(proxy.endpoint);
   table = await createTable(dynamo);
-  store = dynamoStore<Prefs>({ client: dynamo, table });
+  store = dynamoStore<Prefs>({ client: dynamo, table, read: UNHURRIED, write: UNHURRIED });
   const config = readConfig({ AWS_REGION: "us-east-1", REDIS_URL: inject("redisUrl"), REDIS_COMMAND_TIMEOUT_MS: "2000" });
   redis = createRedisClient(config.redis!, { onError: () => undefined });
   l2 = new L2Cache<Prefs>({ redis, keyPrefix: `strategies-${randomUUID()}:`, timeoutMs: 2000 });
