@@ -45,7 +45,37 @@ export interface CacheLevels<V> {
   l2?: L2Cache<V>;
 }
 
+/**
+ * What one `getMany` call did, per level, for a caller that reports it (e.g. a response's `meta`). Pass a fresh
+ * object in {@link GetOptions.trace}; the call adds to it. Unlike {@link CacheMetrics} (container-wide), it
+ * counts only this call, so concurrent calls in one process do not mix.
+ */
+export interface CallTrace {
+  /** Distinct keys answered from L1 (fresh, remembered misses, or stale while revalidating). */
+  l1Hits: number;
+  /** Keys answered from L2 by this call's own load. */
+  l2Hits: number;
+  /** Keys this call handed to the loader. */
+  loaded: number;
+  /** Keys that joined a load another caller had already started. */
+  coalesced: number;
+  /** Time in the L1 pass. */
+  l1Ms: number;
+  /** Time in this call's L2 read (one round trip), 0 when L2 was not asked. */
+  l2Ms: number;
+  /** Time in this call's loader call. */
+  loaderMs: number;
+  /** Time waiting for loads started by other callers. */
+  coalescedMs: number;
+}
+
+export function newCallTrace(): CallTrace {
+  return { l1Hits: 0, l2Hits: 0, loaded: 0, coalesced: 0, l1Ms: 0, l2Ms: 0, loaderMs: 0, coalescedMs: 0 };
+}
+
 export interface GetOptions {
+  /** Per-call accounting, filled in by the call. @default none */
+  trace?: CallTrace;
   /**
    * Refresh-ahead: when a fresh hit has less than this fraction of the TTL left, refresh it in the
    * background (coalesced) so hot keys never expire under load. Between 0 and 1; 0 turns it off. @default 0
@@ -131,6 +161,8 @@ export class MultiLevelCache<V> {
     const fraction = options?.refreshAheadFraction ?? 0;
     if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`refreshAheadFraction = ${fraction}: must be at least 0 and below 1`);
     const counters = this.metrics.counters;
+    const trace = options?.trace;
+    const l1Started = trace ? performance.now() : 0;
     const now = this.clock();
     const result = new Map<string, V>();
     const seen = new Set<string>();
@@ -147,6 +179,7 @@ export class MultiLevelCache<V> {
       if (entry !== undefined) {
         if (entry.freshUntil > now) {
           counters.l1Hits++;
+          if (trace) trace.l1Hits++;
           if (entry.negative) counters.negativeHits++;
           else result.set(key, entry.value);
           if (fraction > 0 && loader && entry.freshUntil - now < fraction * this.timing.ttlMs) (refresh ??= []).push(key);
@@ -155,6 +188,7 @@ export class MultiLevelCache<V> {
         counters.l1StaleHits++;
         if (this.swr && loader) {
           counters.staleServed++;
+          if (trace) trace.l1Hits++;
           if (!entry.negative) result.set(key, entry.value);
           (refresh ??= []).push(key);
           continue;
@@ -166,6 +200,7 @@ export class MultiLevelCache<V> {
       const flight = this.inflight.get(key);
       if (flight !== undefined) {
         counters.coalesced++;
+        if (trace) trace.coalesced++;
         (joinedKeys ??= []).push(key);
         (joinedFlights ??= []).push(flight);
         continue;
@@ -173,22 +208,25 @@ export class MultiLevelCache<V> {
       (owned ??= []).push(key);
     }
 
+    if (trace) trace.l1Ms += performance.now() - l1Started;
     if (refresh !== undefined && loader !== undefined) this.refreshInBackground(refresh, loader, "refresh", fraction);
     if (owned === undefined && joinedKeys === undefined) return result;
 
     let errors: Map<string, Error> | undefined;
     if (owned !== undefined) {
       // A lookup without a loader must not be joined by a caller that has one: it would never load.
-      const flight = loader ? this.startFlight(owned, loader, stale, "read", fraction) : this.load(owned, undefined, stale, "read", 0);
+      const flight = loader ? this.startFlight(owned, loader, stale, "read", fraction, trace) : this.load(owned, undefined, stale, "read", 0, trace);
       const { outcomes } = await flight;
       for (const key of owned) errors = collect(key, outcomes.get(key), result, errors);
     }
     if (joinedKeys !== undefined) {
+      const waitStarted = trace ? performance.now() : 0;
       for (let i = 0; i < joinedKeys.length; i++) {
         const key = joinedKeys[i]!;
         const { outcomes } = await joinedFlights![i]!;
         errors = collect(key, outcomes.get(key), result, errors);
       }
+      if (trace) trace.coalescedMs += performance.now() - waitStarted;
     }
     if (errors !== undefined) throw new CacheLoadError(errors, result);
     return result;
@@ -247,8 +285,8 @@ export class MultiLevelCache<V> {
     return this.inflight.size;
   }
 
-  private startFlight(keys: string[], loader: Loader<V>, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number): Flight<V> {
-    const flight = this.load(keys, loader, stale, mode, fraction);
+  private startFlight(keys: string[], loader: Loader<V>, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V> {
+    const flight = this.load(keys, loader, stale, mode, fraction, trace);
     for (const key of keys) this.inflight.set(key, flight);
     // Cleanup runs after the flight settles (always asynchronously, so after the registration above).
     void flight.then((done) => {
@@ -281,14 +319,16 @@ export class MultiLevelCache<V> {
   }
 
   /** L2 for `keys`, then the loader for what is left. Never rejects: failures become outcomes. */
-  private async load(keys: string[], loader: Loader<V> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number): Flight<V> {
+  private async load(keys: string[], loader: Loader<V> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V> {
     const counters = this.metrics.counters;
     const outcomes = new Map<string, Outcome<V>>();
     let errors: Map<string, Error> | undefined;
     let refreshAfter: string[] | undefined;
     try {
       let toLoad = keys;
+      const l2Started = trace ? performance.now() : 0;
       const entries = this.l2 && mode !== "refresh-skip-l2" ? await this.readL2(keys) : undefined;
+      if (trace && this.l2 && mode !== "refresh-skip-l2") trace.l2Ms += performance.now() - l2Started;
       if (entries !== undefined) {
         toLoad = [];
         const now = this.clock();
@@ -304,6 +344,7 @@ export class MultiLevelCache<V> {
               continue;
             }
             counters.l2Hits++;
+            if (trace) trace.l2Hits++;
             if (entry.negative) counters.negativeHits++;
             this.storeL1([[key, entry]]);
             outcomes.set(key, entry);
@@ -311,6 +352,7 @@ export class MultiLevelCache<V> {
             counters.l2StaleHits++;
             if (mode === "read" && this.swr && loader) {
               counters.staleServed++;
+              if (trace) trace.l2Hits++;
               this.storeL1([[key, entry]]);
               outcomes.set(key, entry);
               (refreshAfter ??= []).push(key);
@@ -331,6 +373,7 @@ export class MultiLevelCache<V> {
 
       counters.loaderCalls++;
       counters.loaderKeys += toLoad.length;
+      if (trace) trace.loaded += toLoad.length;
       const started = performance.now();
       let found: ReadonlyMap<string, V> = EMPTY;
       let failed: ReadonlyMap<string, Error> | undefined;
@@ -348,7 +391,9 @@ export class MultiLevelCache<V> {
           failedAll = toError(err);
         }
       }
-      this.metrics.loaderLatency.record(performance.now() - started);
+      const loaderMs = performance.now() - started;
+      this.metrics.loaderLatency.record(loaderMs);
+      if (trace) trace.loaderMs += loaderMs;
 
       const now = this.clock();
       const writes: Array<[string, Entry<V>]> = [];

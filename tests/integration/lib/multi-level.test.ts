@@ -4,7 +4,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CircuitBreaker } from "../../../functions/lib/cache/circuit-breaker.js";
 import { L1Cache } from "../../../functions/lib/cache/l1.js";
 import { L2Cache } from "../../../functions/lib/cache/l2.js";
-import { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
+import { MultiLevelCache, newCallTrace } from "../../../functions/lib/cache/multi-level.js";
 import type { Loader } from "../../../functions/lib/cache/multi-level.js";
 import type { KeyValueStore } from "../../../functions/lib/cache/strategies/store.js";
 import { createRedisClient } from "../../../functions/lib/clients/redis.js";
@@ -116,6 +116,35 @@ describe("L1 → L2 (real Redis) → DynamoDB table (dynalite): round trips", ()
     expect(redisProxy.stats.roundTrips).toBe(1);
     expect(values.every((v) => v?.city === "city-007")).toBe(true);
     await cache.drain();
+  });
+
+  it("a call trace says, for this call only, how many keys each level answered and where the time went", async () => {
+    const cache = container(l2, `trace-${randomUUID()}`);
+    const cold = newCallTrace();
+    await cache.getMany(CITIES.slice(0, 10), loader, { trace: cold });
+    expect(cold).toMatchObject({ l1Hits: 0, l2Hits: 0, loaded: 10, coalesced: 0 });
+    expect(cold.l2Ms).toBeGreaterThan(0);
+    expect(cold.loaderMs).toBeGreaterThan(0);
+    await cache.drain();
+
+    const fresh = container(l2, cache.name); // a new container over the same Redis
+    const mixed = newCallTrace();
+    await fresh.getMany(CITIES.slice(5, 15), loader, { trace: mixed });
+    expect(mixed).toMatchObject({ l1Hits: 0, l2Hits: 5, loaded: 5 });
+    await fresh.drain();
+
+    const warm = newCallTrace();
+    await fresh.getMany(CITIES.slice(5, 15), loader, { trace: warm });
+    expect(warm).toMatchObject({ l1Hits: 10, l2Hits: 0, loaded: 0, l2Ms: 0, loaderMs: 0 });
+
+    // Two concurrent calls: the second joins the first's load and the traces do not mix.
+    const a = newCallTrace();
+    const b = newCallTrace();
+    const other = container(l2, `trace-${randomUUID()}`);
+    await Promise.all([other.getMany(["city-090", "city-091"], loader, { trace: a }), other.getMany(["city-091"], loader, { trace: b })]);
+    expect(a).toMatchObject({ loaded: 2, coalesced: 0 });
+    expect(b).toMatchObject({ loaded: 0, coalesced: 1, l2Hits: 0 });
+    await other.drain();
   });
 
   it("a key written while its L2 read is in flight keeps the written value", async () => {
