@@ -23,6 +23,14 @@ export interface DynamoStoreOptions<V> {
    */
   ttlAttribute?: string;
   ttlSeconds?: number;
+  /**
+   * ± percent of random jitter on each item's expiry, so items written together (a 100-city write-back) do not
+   * all expire in the same second and send the next requests to the origin at once. 0–50.
+   * @default 0
+   */
+  ttlJitterPct?: number;
+  /** Random source for the jitter, in [0, 1). @default Math.random */
+  random?: () => number;
   /** Passed to batchGet (deadline, concurrency, consistent read, projection). */
   read?: Omit<BatchGetOptions, "signal">;
   /** Passed to batchWrite (deadline, concurrency). */
@@ -40,6 +48,7 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
   problems.check(typeof options.table === "string" && /^[A-Za-z0-9_.-]{3,255}$/.test(options.table), "table", options.table, "must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)");
   problems.check((options.ttlAttribute === undefined) === (options.ttlSeconds === undefined), "ttlSeconds", options.ttlSeconds, "must be set together with ttlAttribute");
   problems.range("ttlSeconds", options.ttlSeconds, 1, 10 * 365 * 86_400, { integer: true });
+  problems.range("ttlJitterPct", options.ttlJitterPct, 0, 50);
   problems.throwIfAny();
 
   const { client, table } = options;
@@ -47,6 +56,8 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
   const encode = options.encode ?? ((value: V): Item => ({ value: { S: JSON.stringify(value) } }));
   const decode = options.decode ?? ((item: Item): V => JSON.parse(item.value?.S ?? "null") as V);
   const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const jitter = (options.ttlJitterPct ?? 0) / 100;
 
   return {
     async getMany(keys) {
@@ -69,12 +80,16 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
     },
 
     async putMany(entries): Promise<PutReport> {
-      const expiry = options.ttlAttribute ? { [options.ttlAttribute]: { N: String(Math.floor(clock() / 1000) + options.ttlSeconds!) } } : {};
+      const nowSeconds = Math.floor(clock() / 1000);
+      const expiry = (): Item =>
+        options.ttlAttribute
+          ? { [options.ttlAttribute]: { N: String(nowSeconds + Math.max(1, Math.round(options.ttlSeconds! * (1 + jitter * (2 * random() - 1))))) } }
+          : {};
       const failed = new Map<string, Error>();
       const requests = [];
       for (const [key, value] of entries) {
         try {
-          requests.push({ put: { ...encode(value), ...expiry, [keyAttribute]: { S: key } } });
+          requests.push({ put: { ...encode(value), ...expiry(), [keyAttribute]: { S: key } } });
         } catch (err) {
           failed.set(key, new Error(`value for ${key} does not encode: ${(err as Error).message}`, { cause: err }));
         }

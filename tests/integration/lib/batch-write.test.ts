@@ -115,6 +115,18 @@ describe("dynamoStore (the table under the caches)", () => {
     expect(await store.getMany(["ttl1"])).toEqual(new Map());
   });
 
+  it("jitters each item's expiry within ± ttlJitterPct so a batch written together does not expire together", async () => {
+    const now = Date.now();
+    const randoms = [0, 0.5, 0.999];
+    let i = 0;
+    const store = dynamoStore<string>({ client, table, ttlAttribute: "expiresAt", ttlSeconds: 1000, ttlJitterPct: 10, random: () => randoms[i++ % 3]!, clock: () => now, read: UNHURRIED, write: UNHURRIED });
+    await store.putMany(new Map([["j1", "a"], ["j2", "b"], ["j3", "c"]]));
+    const raw = await batchGet(client, table, ["j1", "j2", "j3"].map((k) => ({ pk: { S: k } })), UNHURRIED);
+    const base = Math.floor(now / 1000);
+    const offsets = ["j1", "j2", "j3"].map((k) => Number(raw.found.find((f) => f.key.pk!.S === k)!.item.expiresAt!.N) - base);
+    expect(offsets).toEqual([900, 1000, 1100]);
+  });
+
   it("reports store writes that failed per key instead of throwing", async () => {
     proxy.add({ operation: "BatchWriteItem", respond: dynamoErrors.validation });
     const store = dynamoStore<string>({ client, table });
