@@ -1,4 +1,5 @@
-// Bundles every functions/<name>/handler.ts into dist/functions/<name>/index.mjs and prints sizes.
+// Bundles every functions/<name>/handler.ts into dist/functions/<name>/index.mjs, zips it into the deployment
+// package dist/functions/<name>.zip (reproducibly: synth only copies it) and prints sizes.
 // Usage: npx tsx scripts/build.ts [--only <name>]… [--external-sdk] [--budget <KB> | --budget <name>=<KB>]…
 //                                 [--warn-over-budget] [--outdir dist]
 // Exits 1 when a bundle is over its budget (default 400 KB = 409,600 bytes of minified bundle; per-function
@@ -55,7 +56,7 @@ try {
 console.log(formatReport(report.results, report.budgetOf));
 const n = report.results.length;
 console.log(
-  `build: ${n} function${n === 1 ? "" : "s"} in ${report.elapsedMs.toFixed(0)} ms → ${relative(process.cwd(), resolve(projectRoot, values.outdir!, "functions")) || "."}/<name>/index.mjs` +
+  `build: ${n} function${n === 1 ? "" : "s"} in ${report.elapsedMs.toFixed(0)} ms → ${relative(process.cwd(), resolve(projectRoot, values.outdir!, "functions")) || "."}/<name>.zip (and <name>/index.mjs)` +
     (values["external-sdk"] ? " (AWS SDK external: the runtime's copy)" : " (AWS SDK bundled)"),
 );
 for (const o of report.overBudget) {

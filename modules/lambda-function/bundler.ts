@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type * as esbuild from "esbuild";
 import type { BuildOptions, BuildResult, Metafile } from "esbuild";
+import { zipPackage } from "./zip.js";
 
 /**
  * Bundles one Lambda handler with esbuild. Shared by `scripts/build.ts` (`npm run build`) and by
@@ -12,8 +13,10 @@ import type { BuildOptions, BuildResult, Metafile } from "esbuild";
  * byte-identical packages from the same sources.
  *
  * Output layout (under `outDir`, default `dist/`):
- * - `functions/<name>/index.mjs`: the deployment package directory. Nothing else lives there, because the
- *   Lambda module zips the whole directory.
+ * - `functions/<name>.zip`: the deployment package, zipped here (reproducibly, see zip.ts) so that synth only
+ *   copies it: zipping every function once per stack was the largest part of synth time.
+ * - `functions/<name>/index.mjs`: the same package unzipped, for tools and tests that load the handler.
+ *   Nothing else lives there, so the directory and the zip always hold the same files.
  * - `artifacts/<name>/index.mjs.map`, `metafile.json`, `index.mjs.LEGAL.txt`: build artifacts that are NOT
  *   deployed. The map sits at the same depth as the bundle, so its relative `sources` hold for either location.
  */
@@ -38,6 +41,8 @@ export interface BundleOptions {
 export interface BundleLayout {
   readonly packageDir: string;
   readonly bundleFile: string;
+  /** The deployment zip: `functions/<name>.zip`, holding exactly what `packageDir` holds. */
+  readonly zipFile: string;
   readonly artifactsDir: string;
   readonly metafileFile: string;
   readonly sourceMapFile: string;
@@ -55,6 +60,8 @@ export interface BundleResult {
   readonly layout: BundleLayout;
   readonly bundleBytes: number;
   readonly gzipBytes: number;
+  /** Bytes of the deployment zip (what Lambda receives; its code size limit is 50 MB zipped). */
+  readonly zipBytes: number;
   /** SHA-256 of the bundle, hex: equal hashes mean byte-identical bundles. */
   readonly sha256: string;
   readonly topInputs: readonly InputSize[];
@@ -91,6 +98,7 @@ export function bundleLayout(outDir: string, name: string): BundleLayout {
   return {
     packageDir,
     bundleFile: join(packageDir, BUNDLE_FILE),
+    zipFile: join(outDir, "functions", `${name}.zip`),
     artifactsDir,
     metafileFile: join(artifactsDir, "metafile.json"),
     sourceMapFile: join(artifactsDir, `${BUNDLE_FILE}.map`),
@@ -132,7 +140,7 @@ export async function bundleFunction(options: BundleOptions): Promise<BundleResu
   const opts = esbuildOptions(options);
   let result: BuildResult<typeof opts>;
   try {
-    result = await loadEsbuild().build(opts);
+    result = await loadEsbuild(options.projectRoot).build(opts);
   } catch (error) {
     throw new BundleError(options.name, (error as Error).message, { cause: error });
   }
@@ -144,7 +152,7 @@ export function bundleFunctionSync(options: BundleOptions): BundleResult {
   const opts = esbuildOptions(options);
   let result: BuildResult<typeof opts>;
   try {
-    result = loadEsbuild().buildSync(opts);
+    result = loadEsbuild(options.projectRoot).buildSync(opts);
   } catch (error) {
     throw new BundleError(options.name, (error as Error).message, { cause: error });
   }
@@ -153,10 +161,11 @@ export function bundleFunctionSync(options: BundleOptions): BundleResult {
 
 /**
  * esbuild is loaded on first use only: a synth that finds its bundles already built never pays for it.
- * It is a build-time (dev) dependency, like the cdktn toolchain itself.
+ * It is a build-time (dev) dependency of the project being built, so it is resolved from the project root (this
+ * file may run from a bundle of the app, where `import.meta.url` is not this file's location).
  */
-function loadEsbuild(): typeof esbuild {
-  return createRequire(import.meta.url)("esbuild") as typeof esbuild;
+function loadEsbuild(projectRoot: string): typeof esbuild {
+  return createRequire(join(resolve(projectRoot), "package.json"))("esbuild") as typeof esbuild;
 }
 
 function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions & { metafile: true; write: false }>): BundleResult {
@@ -180,8 +189,11 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
   }
   writeAtomically(staging, layout.metafileFile, `${JSON.stringify(result.metafile, null, 2)}\n`);
   written.add(layout.metafileFile);
-  // The package directory is zipped whole: anything left from an older build would ship too. Stale
-  // artifacts (a LEGAL.txt from a build that bundled more) would mislead whoever reads them.
+  // Written last: staleReason dates the build by the zip, so a build interrupted before this line is redone.
+  const zip = zipPackage([{ path: BUNDLE_FILE, data: bundle.contents }]);
+  writeAtomically(staging, layout.zipFile, zip);
+  // The package directory mirrors the zip: a file left from an older build would be there and not in the
+  // zip. Stale artifacts (a LEGAL.txt from a build that bundled more) would mislead whoever reads them.
   for (const dir of [layout.packageDir, layout.artifactsDir]) {
     for (const entry of readdirSync(dir)) {
       if (!written.has(join(dir, entry))) rmSync(join(dir, entry), { recursive: true, force: true });
@@ -200,6 +212,7 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
     layout,
     bundleBytes: bundle.contents.byteLength,
     gzipBytes: gzipSync(bundle.contents, { level: 9 }).byteLength,
+    zipBytes: zip.byteLength,
     sha256: createHash("sha256").update(bundle.contents).digest("hex"),
     topInputs,
     metafile: result.metafile,
@@ -208,8 +221,8 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
 
 /**
  * Write-then-rename, so a concurrent reader (another synth or test in the same checkout) sees the old file or
- * the new one, never half of one. Mode 0644 whatever the umask: the zip records file modes and the canonical
- * asset hash includes them, so a different umask must not make a different package.
+ * the new one, never half of one. Mode 0644 whatever the umask: zips record file modes and cdktn's canonical
+ * asset hash includes them, so a different umask must not make a different package or asset path.
  */
 function writeAtomically(stagingDir: string, target: string, contents: Uint8Array | string): void {
   mkdirSync(dirname(target), { recursive: true });

@@ -2,9 +2,25 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { BUNDLE_FILE, bundleFunctionSync, bundleLayout } from "./bundler.js";
 import type { BundleLayout } from "./bundler.js";
+import { zipEntryPaths } from "./zip.js";
 
-/** Where a function's deployment package comes from: a directory the Lambda module zips as a whole. */
-export interface FunctionCode {
+/**
+ * Where a function's deployment package comes from:
+ * - a zip built beforehand (`npm run build` writes `dist/functions/<name>.zip`): synth copies it as is;
+ * - a directory, which cdktn zips at synth (reproducibly too, but once per stack: slower).
+ */
+export type FunctionCode = ZipFileCode | PackageDirCode;
+
+export interface ZipFileCode {
+  readonly kind: "zip";
+  /** Absolute path of the deployment zip (holds `index.mjs` at its root). */
+  readonly zipFile: string;
+  /** The command that (re)creates the package, named in errors when it is missing. */
+  readonly buildCommand: string;
+}
+
+export interface PackageDirCode {
+  readonly kind: "directory";
   /** Absolute path of the package directory (holds `index.mjs`). */
   readonly packageDir: string;
   /** The command that (re)creates the package, named in errors when it is missing. */
@@ -12,35 +28,28 @@ export interface FunctionCode {
 }
 
 export class BundleNotFoundError extends Error {
-  constructor(packageDir: string, file: string, buildCommand: string) {
-    super(`Lambda bundle not found: ${join(packageDir, file)} does not exist. Run \`${buildCommand}\` first (it bundles functions/<name>/handler.ts into dist/functions/<name>/index.mjs).`);
+  constructor(what: string, buildCommand: string) {
+    super(`Lambda bundle not found: ${what}. Run \`${buildCommand}\` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/index.mjs).`);
     this.name = "BundleNotFoundError";
   }
 }
 
 const BUILD_COMMAND = "npm run build";
 /** Bundles checked or built in this process: several stacks (dev, staging, prod) share one build. */
-const ensured = new Map<string, FunctionCode>();
+const ensured = new Map<string, ZipFileCode>();
 
 export const FunctionCode = {
   /**
-   * A package directory built beforehand (by `npm run build` or any other tool). Nothing is built here: a
-   * missing directory fails synth with the command to run.
-   */
-  fromPackageDir(packageDir: string, options: { buildCommand?: string } = {}): FunctionCode {
-    return { packageDir: resolve(packageDir), buildCommand: options.buildCommand ?? BUILD_COMMAND };
-  },
-
-  /**
-   * The bundle of `functions/<name>/handler.ts` in `dist/functions/<name>/`, as `npm run build` writes it.
+   * The bundle of `functions/<name>/handler.ts`, zipped in `dist/functions/<name>.zip`, as `npm run build`
+   * writes it.
    *
-   * When the bundle is missing, or older than one of the project sources it was built from (the metafile lists
-   * them) or than `package-lock.json`, it is rebuilt here with the same esbuild options, once per process. So
-   * `cdktn synth`/`deploy` and the tests work from a clean clone and never ship a stale handler, while
-   * `npm run synth` (which builds first) pays nothing at synth time. Dependency files are not stat'ed: npm
+   * When the zip or the bundle is missing, or older than one of the project sources it was built from (the
+   * metafile lists them) or than `package-lock.json`, it is rebuilt here with the same esbuild options, once per
+   * process. So `cdktn synth`/`deploy` and the tests work from a clean clone and never ship a stale handler,
+   * while `npm run synth` (which builds first) pays nothing at synth time. Dependency files are not stat'ed: npm
    * extracts them with a fixed old mtime, which is why the lockfile stands in for them.
    */
-  fromProject(name: string, options: { projectRoot: string; outDir?: string; bundleAwsSdk?: boolean }): FunctionCode {
+  fromProject(name: string, options: { projectRoot: string; outDir?: string; bundleAwsSdk?: boolean }): ZipFileCode {
     const root = resolve(options.projectRoot);
     const outDir = resolve(root, options.outDir ?? "dist");
     const key = `${outDir}\0${name}`;
@@ -53,17 +62,32 @@ export const FunctionCode = {
       bundleFunctionSync({ name, projectRoot: root, outDir, bundleAwsSdk: options.bundleAwsSdk });
       console.error(`lambda-function: built ${name} on demand (${stale}) in ${(performance.now() - started).toFixed(0)} ms; \`${BUILD_COMMAND}\` builds ahead of synth`);
     }
-    const code = { packageDir: layout.packageDir, buildCommand: BUILD_COMMAND };
+    const code: ZipFileCode = { kind: "zip", zipFile: layout.zipFile, buildCommand: BUILD_COMMAND };
     ensured.set(key, code);
     return code;
+  },
+
+  /** A deployment zip built by anything (its handler file at the root); never builds. Synth copies it as is. */
+  fromZipFile(zipFile: string, options: { buildCommand?: string } = {}): ZipFileCode {
+    return { kind: "zip", zipFile: resolve(zipFile), buildCommand: options.buildCommand ?? BUILD_COMMAND };
+  },
+
+  /**
+   * A package directory built by anything; never builds. cdktn zips it at synth, once per stack that uses it
+   * (reproducibly, to the same bytes the build's zip would have): prefer a zip when synth time matters.
+   */
+  fromPackageDir(packageDir: string, options: { buildCommand?: string } = {}): PackageDirCode {
+    return { kind: "directory", packageDir: resolve(packageDir), buildCommand: options.buildCommand ?? BUILD_COMMAND };
   },
 };
 
 /** Why the bundle must be rebuilt, or undefined when it is up to date. */
 export function staleReason(projectRoot: string, layout: BundleLayout): string | undefined {
-  if (!existsSync(layout.bundleFile)) return `no ${relative(projectRoot, layout.bundleFile)}`;
-  if (!existsSync(layout.metafileFile)) return `no ${relative(projectRoot, layout.metafileFile)}`;
-  const builtAt = statSync(layout.bundleFile).mtimeMs;
+  for (const file of [layout.bundleFile, layout.zipFile, layout.metafileFile]) {
+    if (!existsSync(file)) return `no ${relative(projectRoot, file)}`;
+  }
+  // The build writes the zip last: a build is as old as the older of its two deployable outputs.
+  const builtAt = Math.min(statSync(layout.bundleFile).mtimeMs, statSync(layout.zipFile).mtimeMs);
   const metafile = JSON.parse(readFileSync(layout.metafileFile, "utf8")) as { inputs?: Record<string, unknown> };
   // Files only (`ns:path` inputs come from esbuild plugins or disabled modules), and not dependencies.
   const sources = Object.keys(metafile.inputs ?? {}).filter((p) => !/^[\w-]+:/.test(p) && !p.split("/").includes("node_modules"));
@@ -80,5 +104,19 @@ export function staleReason(projectRoot: string, layout: BundleLayout): string |
 
 /** Checks the package holds the handler file; the error names the command that builds it. */
 export function assertPackage(code: FunctionCode, handlerFile: string = BUNDLE_FILE): void {
-  if (!existsSync(join(code.packageDir, handlerFile))) throw new BundleNotFoundError(code.packageDir, handlerFile, code.buildCommand);
+  if (code.kind === "directory") {
+    const file = join(code.packageDir, handlerFile);
+    if (!existsSync(file)) throw new BundleNotFoundError(`${file} does not exist`, code.buildCommand);
+    return;
+  }
+  if (!existsSync(code.zipFile)) throw new BundleNotFoundError(`${code.zipFile} does not exist`, code.buildCommand);
+  let entries: string[];
+  try {
+    entries = zipEntryPaths(readFileSync(code.zipFile));
+  } catch (error) {
+    throw new BundleNotFoundError(`${code.zipFile} is not a readable zip (${(error as Error).message})`, code.buildCommand);
+  }
+  if (!entries.includes(handlerFile)) {
+    throw new BundleNotFoundError(`${code.zipFile} has no ${handlerFile} at its root (it holds: ${entries.join(", ") || "nothing"})`, code.buildCommand);
+  }
 }

@@ -65,10 +65,14 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
     this.config = c;
     assertPackage(c.code, c.handlerFile);
 
-    // Hash the package by content, names and modes (not only bytes), matching what the zip records; cdktn's zips
-    // are reproducible (sorted entries, fixed timestamps), so an unchanged bundle gives an unchanged plan.
+    // Hash the package by content, names and modes (not only bytes), matching what a zip records. Both zips are
+    // reproducible (sorted entries, fixed timestamps and modes), so an unchanged bundle gives an unchanged plan.
     if (this.node.tryGetContext(CANONICAL_ASSET_HASHES) === undefined) this.node.setContext(CANONICAL_ASSET_HASHES, "true");
-    const asset = new TerraformAsset(this, "code", { path: c.code.packageDir, type: AssetType.ARCHIVE });
+    // A zip made by the build is copied as is (FILE); a directory is zipped by cdktn at synth (ARCHIVE).
+    const asset =
+      c.code.kind === "zip"
+        ? new TerraformAsset(this, "code", { path: c.code.zipFile, type: AssetType.FILE })
+        : new TerraformAsset(this, "code", { path: c.code.packageDir, type: AssetType.ARCHIVE });
 
     this.role = new IamRole(this, "role", {
       name: c.roleName,

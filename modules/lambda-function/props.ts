@@ -38,7 +38,7 @@ export interface FunctionAlarmsProps {
 export interface LambdaFunctionProps {
   /** 1–59 characters `[A-Za-z0-9_-]`; the function's role is named `<functionName>-role` (IAM allows 64). */
   readonly functionName: string;
-  /** The deployment package: `FunctionCode.fromProject(name, …)` or `FunctionCode.fromPackageDir(dir)`. */
+  /** The deployment package: `FunctionCode.fromProject(name, …)`, `FunctionCode.fromZipFile(zip)` or `FunctionCode.fromPackageDir(dir)`. */
   readonly code: FunctionCode;
   /** `<file>.<export>`; the file is looked up in the package as `<file>.mjs`. @default "index.handler" */
   readonly handler?: string;
@@ -130,8 +130,10 @@ const HANDLER_RE = /^([A-Za-z0-9_.-]+)\.([A-Za-z_$][A-Za-z0-9_$]*)$/;
 export function resolveLambdaFunctionProps(props: LambdaFunctionProps): ResolvedFunctionConfig {
   const p = new Problems(`LambdaFunction(${JSON.stringify(props.functionName)})`);
   p.pattern("functionName", props.functionName, FUNCTION_NAME_RE, "must be 1–59 characters of letters, digits, '-' or '_' (the role is named <functionName>-role and IAM role names are at most 64)");
-  if (!props.code || typeof props.code.packageDir !== "string") {
-    p.add("code", props.code, "is required: FunctionCode.fromProject(name, { projectRoot }) or FunctionCode.fromPackageDir(dir)");
+  const code = props.code as Partial<FunctionCode> | undefined;
+  const codeOk = code?.kind === "zip" ? typeof code.zipFile === "string" : code?.kind === "directory" && typeof code.packageDir === "string";
+  if (!codeOk) {
+    p.add("code", props.code, "is required: FunctionCode.fromProject(name, { projectRoot }), FunctionCode.fromZipFile(zip) or FunctionCode.fromPackageDir(dir)");
   }
   const handler = props.handler ?? "index.handler";
   const handlerMatch = HANDLER_RE.exec(handler);

@@ -7,8 +7,8 @@ import { App, TerraformStack, TerraformVariable } from "cdktn";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { PropValidationError } from "../../../modules/core/index.js";
 import { DynamoTable } from "../../../modules/dynamodb-table/index.js";
-import { BundleNotFoundError, FunctionCode, LambdaFunction, bundleFunction, bundleLayout, staleReason } from "../../../modules/lambda-function/index.js";
-import type { FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
+import { BundleNotFoundError, FunctionCode, LambdaFunction, bundleFunction, bundleLayout, staleReason, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
+import type { BundleLayout, FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
 import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
@@ -21,11 +21,13 @@ function tmp(prefix: string, parent = tmpdir()): string {
 }
 afterAll(() => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/** The tiny fixture as `npm run build` lays it out; `code` is its zip, the package functions deploy by default. */
+let tiny: BundleLayout;
 let code: FunctionCodeType;
 beforeAll(async () => {
   const outDir = tmp("lambda-module-");
-  await bundleFunction({ name: "tiny", entry: "tests/unit/scripts/fixtures/functions/tiny/handler.ts", projectRoot, outDir });
-  code = FunctionCode.fromPackageDir(bundleLayout(outDir, "tiny").packageDir);
+  tiny = (await bundleFunction({ name: "tiny", entry: "tests/unit/scripts/fixtures/functions/tiny/handler.ts", projectRoot, outDir })).layout;
+  code = FunctionCode.fromZipFile(tiny.zipFile);
 });
 
 const props = (extra: Partial<LambdaFunctionProps> = {}): LambdaFunctionProps => ({ functionName: "forecast", code, ...extra });
@@ -57,8 +59,8 @@ describe("LambdaFunction: defaults", () => {
     expect(fn).toMatchObject({ function_name: "forecast", runtime: "nodejs22.x", architectures: ["arm64"], memory_size: 1024, timeout: 10, handler: "index.handler" });
   });
 
-  it("deploys the zipped bundle, with source_code_hash = Terraform's SHA-256 of that same zip", () => {
-    expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/archive\.zip$/);
+  it("deploys the build's zip, with source_code_hash = Terraform's SHA-256 of that same zip", () => {
+    expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/tiny\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename as string}")}`);
   });
 
@@ -276,19 +278,48 @@ describe("LambdaFunction: VPC", () => {
 });
 
 describe("LambdaFunction: the deployment package", () => {
-  it("fails with the command to run when the bundle is missing", () => {
-    const missing = join(tmpdir(), "no-such-bundle", "functions", "x");
-    let error: unknown;
+  function synthError(pkg: FunctionCodeType, extra: Partial<LambdaFunctionProps> = {}): Error {
     try {
-      synthFn({ code: FunctionCode.fromPackageDir(missing) });
+      synthFn({ code: pkg, ...extra });
     } catch (e) {
-      error = e;
+      return e as Error;
     }
+    throw new Error("synth succeeded");
+  }
+  const buildHint = "Run `npm run build` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/index.mjs).";
+
+  it("fails with the command to run when the zip is missing", () => {
+    const missing = join(tmpdir(), "no-such-bundle", "functions", "x.zip");
+    const error = synthError(FunctionCode.fromZipFile(missing));
     expect(error).toBeInstanceOf(BundleNotFoundError);
-    expect((error as Error).message).toBe(`Lambda bundle not found: ${join(missing, "index.mjs")} does not exist. Run \`npm run build\` first (it bundles functions/<name>/handler.ts into dist/functions/<name>/index.mjs).`);
+    expect(error.message).toBe(`Lambda bundle not found: ${missing} does not exist. ${buildHint}`);
   });
 
-  /** Synthesizes a stack with one function into a fresh directory, as `cdktn synth` does (zip written). */
+  it("fails with the command to run when a package directory has no handler file", () => {
+    const missing = join(tmpdir(), "no-such-bundle", "functions", "x");
+    const error = synthError(FunctionCode.fromPackageDir(missing));
+    expect(error).toBeInstanceOf(BundleNotFoundError);
+    expect(error.message).toBe(`Lambda bundle not found: ${join(missing, "index.mjs")} does not exist. ${buildHint}`);
+  });
+
+  it("refuses a zip without the handler's file at its root, listing what it holds", () => {
+    const zipFile = join(tmp("wrong-zip-"), "pkg.zip");
+    writeFileSync(zipFile, zipPackage([{ path: "lib/index.mjs", data: new TextEncoder().encode("export {}") }, { path: "main.mjs", data: new Uint8Array() }]));
+    const error = synthError(FunctionCode.fromZipFile(zipFile));
+    expect(error).toBeInstanceOf(BundleNotFoundError);
+    expect(error.message).toContain(`${zipFile} has no index.mjs at its root (it holds: lib/index.mjs, main.mjs)`);
+    expect(() => synthFn({ code: FunctionCode.fromZipFile(zipFile), handler: "main.handler" })).not.toThrow();
+  });
+
+  it("refuses a file that is not a zip", () => {
+    const notZip = join(tmp("not-zip-"), "pkg.zip");
+    writeFileSync(notZip, "export const handler = () => 1;\n");
+    const error = synthError(FunctionCode.fromZipFile(notZip));
+    expect(error).toBeInstanceOf(BundleNotFoundError);
+    expect(error.message).toContain(`Lambda bundle not found: ${notZip} is not a readable zip (`);
+  });
+
+  /** Synthesizes a stack with one function into a fresh directory, as `cdktn synth` does (assets written). */
   function synthToDisk(pkg: FunctionCodeType): { fn: Record<string, unknown>; zip: Buffer } {
     const outdir = tmp("lambda-synth-");
     const app = new App({ outdir });
@@ -302,29 +333,51 @@ describe("LambdaFunction: the deployment package", () => {
     return { fn, zip: readFileSync(join(stackDir, fn.filename as string)) };
   }
 
-  it("rebuild + resynth without a code change: same source_code_hash, byte-identical zip (no Lambda diff)", async () => {
+  it("copies the build's zip into the stack as is: synth zips nothing", () => {
+    const { fn, zip } = synthToDisk(code);
+    expect(zip.equals(readFileSync(tiny.zipFile))).toBe(true);
+    expect(fn.filename).toMatch(/\/tiny\.zip$/);
+  });
+
+  it("rebuild + resynth without a code change: byte-identical zip, same path and source_code_hash (no Lambda diff)", async () => {
     const builds = await Promise.all([tmp("rebuild-a-"), tmp("rebuild-b-")].map(async (outDir) => {
-      await bundleFunction({ name: "tiny", entry: "tests/unit/scripts/fixtures/functions/tiny/handler.ts", projectRoot, outDir });
-      return synthToDisk(FunctionCode.fromPackageDir(bundleLayout(outDir, "tiny").packageDir));
+      const built = await bundleFunction({ name: "tiny", entry: "tests/unit/scripts/fixtures/functions/tiny/handler.ts", projectRoot, outDir });
+      return { built: readFileSync(built.layout.zipFile), ...synthToDisk(FunctionCode.fromZipFile(built.layout.zipFile)) };
     }));
-    const [a, b] = builds as [ReturnType<typeof synthToDisk>, ReturnType<typeof synthToDisk>];
+    const [a, b] = builds as [(typeof builds)[number], (typeof builds)[number]];
+    expect(b.built.equals(a.built)).toBe(true);
     expect(b.fn.source_code_hash).toBe(a.fn.source_code_hash);
     expect(b.fn.filename).toBe(a.fn.filename);
     expect(b.zip.equals(a.zip)).toBe(true);
     expect(a.zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
   }, 60_000);
 
+  it("the build's zip has the very bytes cdktn makes of the package directory, so moving to it redeploys nothing", () => {
+    const fromDirectory = synthToDisk(FunctionCode.fromPackageDir(tiny.packageDir));
+    expect(fromDirectory.fn.filename).toMatch(/\/archive\.zip$/);
+    expect(fromDirectory.zip.equals(readFileSync(tiny.zipFile))).toBe(true);
+  });
+
+  it("records index.mjs as a regular file with mode 0644, made on Unix, dated 1980-01-01 (nothing from the machine that built it)", () => {
+    const zip = readFileSync(tiny.zipFile);
+    expect(zipEntryPaths(zip)).toEqual(["index.mjs"]);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(zip.readUInt8(central + 5)).toBe(3); // "version made by": host 3 = Unix
+    expect(zip.readUInt16LE(central + 14)).toBe((1980 - 1980) << 9 | 1 << 5 | 1); // DOS date 1980-01-01
+    expect(zip.readUInt32LE(central + 38) >>> 16).toBe(0o100644); // external attributes: S_IFREG | 0644
+  });
+
   it("a code change changes the asset hash, and so the zip path and source_code_hash", async () => {
     const outDir = tmp("changed-");
     const other = await bundleFunction({ name: "other", entry: "tests/unit/scripts/fixtures/functions/with-sdk/handler.ts", projectRoot, outDir, bundleAwsSdk: false });
     const before = synthFn().json;
-    const after = synthFn({ code: FunctionCode.fromPackageDir(other.layout.packageDir) }).json;
+    const after = synthFn({ code: FunctionCode.fromZipFile(other.layout.zipFile) }).json;
     expect(onlyResource(after, "aws_lambda_function").source_code_hash).not.toBe(onlyResource(before, "aws_lambda_function").source_code_hash);
   });
 
-  it("hashes file modes too (canonical asset hashes), since the zip records them", () => {
+  it("hashes a package directory's file modes too (canonical asset hashes), since cdktn's zip records them", () => {
     const dir = tmp("mode-");
-    copyFileSync(join(code.packageDir, "index.mjs"), join(dir, "index.mjs"));
+    copyFileSync(tiny.bundleFile, join(dir, "index.mjs"));
     chmodSync(join(dir, "index.mjs"), 0o644);
     const readable = onlyResource(synthFn({ code: FunctionCode.fromPackageDir(dir) }).json, "aws_lambda_function").filename;
     chmodSync(join(dir, "index.mjs"), 0o755);
@@ -343,18 +396,31 @@ describe("FunctionCode.fromProject: builds on demand, once, and never uses a sta
     return { root, handler };
   }
 
-  it("builds a missing bundle into dist/functions/<name>/ and reuses it for later stacks of the same process", () => {
+  it("builds a missing bundle into dist/functions/<name>.zip and <name>/, and reuses it for later stacks of the same process", () => {
     mkdirSync(join(projectRoot, "dist"), { recursive: true });
     const { root } = project();
     const layout = bundleLayout(join(root, "dist"), "hello");
     expect(staleReason(root, layout)).toBe("no dist/functions/hello/index.mjs");
     const first = FunctionCode.fromProject("hello", { projectRoot: root });
-    expect(first.packageDir).toBe(layout.packageDir);
+    expect(first).toEqual({ kind: "zip", zipFile: layout.zipFile, buildCommand: "npm run build" });
     expect(readFileSync(layout.bundleFile, "utf8")).toContain('"hello"');
+    expect(zipEntryPaths(readFileSync(layout.zipFile))).toEqual(["index.mjs"]);
     expect(staleReason(root, layout)).toBeUndefined();
-    const builtAt = statSync(layout.bundleFile).mtimeMs;
+    const builtAt = statSync(layout.zipFile).mtimeMs;
     expect(FunctionCode.fromProject("hello", { projectRoot: root })).toBe(first);
-    expect(statSync(layout.bundleFile).mtimeMs).toBe(builtAt);
+    expect(statSync(layout.zipFile).mtimeMs).toBe(builtAt);
+  });
+
+  it("sees a missing zip, or a zip older than a source, as stale even when index.mjs is fresh", () => {
+    mkdirSync(join(projectRoot, "dist"), { recursive: true });
+    const { root, handler } = project();
+    const layout = bundleLayout(join(root, "dist"), "hello");
+    FunctionCode.fromProject("hello", { projectRoot: root });
+    const earlier = new Date(statSync(handler).mtimeMs - 10_000);
+    utimesSync(layout.zipFile, earlier, earlier);
+    expect(staleReason(root, layout)).toBe("functions/hello/handler.ts changed");
+    rmSync(layout.zipFile);
+    expect(staleReason(root, layout)).toBe("no dist/functions/hello.zip");
   });
 
   it("sees a source edited after the build as stale, and a fresh bundle as up to date", () => {

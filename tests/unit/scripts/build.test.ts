@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { Metafile } from "esbuild";
+import { unzipSync } from "fflate";
 import { BundleError, bundleFunction } from "../../../modules/lambda-function/index.js";
 import { discoverHandlers } from "../../../scripts/build/discover.js";
 import { formatReport, KB } from "../../../scripts/build/report.js";
@@ -52,6 +53,16 @@ describe("build: bundling the fixture handlers", () => {
   it("writes only index.mjs in the package directory; the source map and metafile go to artifacts/", () => {
     expect(readdirSync(join(outDir, "functions", "with-sdk"))).toEqual(["index.mjs"]);
     expect(readdirSync(join(outDir, "artifacts", "with-sdk")).sort()).toEqual(["index.mjs.map", "metafile.json"]);
+  });
+
+  it("zips the package directory into functions/<name>.zip: the deployment package, holding exactly index.mjs", () => {
+    expect(readdirSync(join(outDir, "functions")).sort()).toEqual(["tiny", "tiny.zip", "with-sdk", "with-sdk.zip"]);
+    const zip = readFileSync(join(outDir, "functions", "with-sdk.zip"));
+    const files = unzipSync(zip);
+    expect(Object.keys(files)).toEqual(["index.mjs"]);
+    expect(Buffer.from(files["index.mjs"]!).equals(readFileSync(join(outDir, "functions", "with-sdk", "index.mjs")))).toBe(true);
+    expect(result("with-sdk").zipBytes).toBe(zip.byteLength);
+    expect(result("with-sdk").layout.zipFile).toBe(join(outDir, "functions", "with-sdk.zip"));
   });
 
   it("emits minified ESM for node22 with no inline source map and no sourceMappingURL comment", () => {
@@ -148,7 +159,9 @@ describe("build: deterministic output", () => {
       "artifacts/tiny/metafile.json",
       "artifacts/with-sdk/index.mjs.map",
       "artifacts/with-sdk/metafile.json",
+      "functions/tiny.zip",
       "functions/tiny/index.mjs",
+      "functions/with-sdk.zip",
       "functions/with-sdk/index.mjs",
     ]);
   }, 60_000);
@@ -202,7 +215,7 @@ describe("build: options and failures", () => {
     const ok = await run(process.execPath, ["--import", "tsx", "scripts/build.ts", "--only", "forecast-api", "--outdir", outDir], { cwd: projectRoot });
     expect(ok.stdout).toMatch(/^function\s+bundle\s+gzip\s+budget/m);
     expect(ok.stdout).toMatch(/^forecast-api\s+[\d,]+ B\s+[\d,]+ B\s+400 KB\s+ok/m);
-    expect(ok.stdout).toMatch(/^build: 1 function in \d+ ms .*\(AWS SDK bundled\)$/m);
+    expect(ok.stdout).toMatch(/^build: 1 function in \d+ ms → .*\/<name>\.zip \(and <name>\/index\.mjs\) \(AWS SDK bundled\)$/m);
 
     const args = ["--import", "tsx", "scripts/build.ts", "--only", "forecast-api", "--outdir", outDir, "--budget", "forecast-api=0.1"];
     const over = await run(process.execPath, args, { cwd: projectRoot }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });

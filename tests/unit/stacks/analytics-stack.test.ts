@@ -129,7 +129,7 @@ describe("analytics stack: query function", () => {
         },
       },
     });
-    expect(fn.filename).toMatch(/^assets\/query-function_code_[0-9A-F]{8}\/[0-9A-F]{32}\/archive\.zip$/);
+    expect(fn.filename).toMatch(/^assets\/query-function_code_[0-9A-F]{8}\/[0-9A-F]{32}\/analytics-query\.zip$/);
   });
 
   it.each(ENVIRONMENTS)("%s: the environment is one the handler accepts, and it answers before API Gateway's 29 s", (env) => {

@@ -71,7 +71,7 @@ describe("weather-forecast stack: forecast function", () => {
       handler: "index.handler",
       environment: { variables: { TABLE_NAME: `\${aws_dynamodb_table.${table}.name}` } },
     });
-    expect(fn.filename).toMatch(/^assets\/forecast-function_code_[0-9A-F]{8}\/[0-9A-F]{32}\/archive\.zip$/);
+    expect(fn.filename).toMatch(/^assets\/forecast-function_code_[0-9A-F]{8}\/[0-9A-F]{32}\/forecast-api\.zip$/);
   });
 
   it("may read the forecast table (its ARN and its index ARNs, here none) and write its own logs, nothing broader", () => {
