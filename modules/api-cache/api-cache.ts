@@ -2,35 +2,22 @@ import { createHash } from "node:crypto";
 import { Fn, TerraformOutput } from "cdktn";
 import type { ITerraformDependable } from "cdktn";
 import { Construct } from "constructs";
-import type * as apiGatewayAccountModule from "@cdktn/provider-aws/lib/api-gateway-account/index.js";
-import type * as apiGatewayDeploymentModule from "@cdktn/provider-aws/lib/api-gateway-deployment/index.js";
-import type * as apiGatewayIntegrationModule from "@cdktn/provider-aws/lib/api-gateway-integration/index.js";
-import type * as apiGatewayMethodModule from "@cdktn/provider-aws/lib/api-gateway-method/index.js";
-import type * as apiGatewayMethodSettingsModule from "@cdktn/provider-aws/lib/api-gateway-method-settings/index.js";
-import type * as apiGatewayResourceModule from "@cdktn/provider-aws/lib/api-gateway-resource/index.js";
-import type * as apiGatewayRestApiModule from "@cdktn/provider-aws/lib/api-gateway-rest-api/index.js";
-import type * as apiGatewayStageModule from "@cdktn/provider-aws/lib/api-gateway-stage/index.js";
-import type * as cloudwatchLogGroupModule from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
-import type * as iamRoleModule from "@cdktn/provider-aws/lib/iam-role/index.js";
-import type * as iamRolePolicyAttachmentModule from "@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js";
-import type * as lambdaPermissionModule from "@cdktn/provider-aws/lib/lambda-permission/index.js";
-import { requireProvider } from "../core/require-provider.js";
+import { ApiGatewayAccount } from "@cdktn/provider-aws/lib/api-gateway-account/index.js";
+import { ApiGatewayDeployment } from "@cdktn/provider-aws/lib/api-gateway-deployment/index.js";
+import { ApiGatewayIntegration } from "@cdktn/provider-aws/lib/api-gateway-integration/index.js";
+import { ApiGatewayMethod } from "@cdktn/provider-aws/lib/api-gateway-method/index.js";
+import { ApiGatewayMethodSettings } from "@cdktn/provider-aws/lib/api-gateway-method-settings/index.js";
+import type { ApiGatewayMethodSettingsSettings } from "@cdktn/provider-aws/lib/api-gateway-method-settings/index.js";
+import { ApiGatewayResource } from "@cdktn/provider-aws/lib/api-gateway-resource/index.js";
+import { ApiGatewayRestApi } from "@cdktn/provider-aws/lib/api-gateway-rest-api/index.js";
+import { ApiGatewayStage } from "@cdktn/provider-aws/lib/api-gateway-stage/index.js";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicyAttachment } from "@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission/index.js";
 import { executeApiRoute, methodSettingsPath, pathPrefixes } from "./paths.js";
 import { resolveApiCacheProps } from "./props.js";
 import type { ApiCacheProps, ResolvedApiCacheConfig, ResolvedRoute } from "./props.js";
-
-const { ApiGatewayAccount } = requireProvider<typeof apiGatewayAccountModule>("@cdktn/provider-aws/lib/api-gateway-account/index.js");
-const { ApiGatewayDeployment } = requireProvider<typeof apiGatewayDeploymentModule>("@cdktn/provider-aws/lib/api-gateway-deployment/index.js");
-const { ApiGatewayIntegration } = requireProvider<typeof apiGatewayIntegrationModule>("@cdktn/provider-aws/lib/api-gateway-integration/index.js");
-const { ApiGatewayMethod } = requireProvider<typeof apiGatewayMethodModule>("@cdktn/provider-aws/lib/api-gateway-method/index.js");
-const { ApiGatewayMethodSettings } = requireProvider<typeof apiGatewayMethodSettingsModule>("@cdktn/provider-aws/lib/api-gateway-method-settings/index.js");
-const { ApiGatewayResource } = requireProvider<typeof apiGatewayResourceModule>("@cdktn/provider-aws/lib/api-gateway-resource/index.js");
-const { ApiGatewayRestApi } = requireProvider<typeof apiGatewayRestApiModule>("@cdktn/provider-aws/lib/api-gateway-rest-api/index.js");
-const { ApiGatewayStage } = requireProvider<typeof apiGatewayStageModule>("@cdktn/provider-aws/lib/api-gateway-stage/index.js");
-const { CloudwatchLogGroup } = requireProvider<typeof cloudwatchLogGroupModule>("@cdktn/provider-aws/lib/cloudwatch-log-group/index.js");
-const { IamRole } = requireProvider<typeof iamRoleModule>("@cdktn/provider-aws/lib/iam-role/index.js");
-const { IamRolePolicyAttachment } = requireProvider<typeof iamRolePolicyAttachmentModule>("@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js");
-const { LambdaPermission } = requireProvider<typeof lambdaPermissionModule>("@cdktn/provider-aws/lib/lambda-permission/index.js");
 
 /** AWS-managed policy that lets API Gateway write access and execution logs (the account-level role). */
 const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
@@ -46,9 +33,9 @@ const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/Amaz
  */
 export class ApiCache extends Construct {
   readonly config: ResolvedApiCacheConfig;
-  readonly restApi: apiGatewayRestApiModule.ApiGatewayRestApi;
-  readonly stage: apiGatewayStageModule.ApiGatewayStage;
-  readonly deployment: apiGatewayDeploymentModule.ApiGatewayDeployment;
+  readonly restApi: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+  readonly deployment: ApiGatewayDeployment;
   /** `https://<id>.execute-api.<region>.amazonaws.com/<stage>` */
   readonly invokeUrl: string;
   readonly stageName: string;
@@ -150,8 +137,8 @@ export class ApiCache extends Construct {
   }
 
   /** One `aws_api_gateway_resource` per distinct path prefix, shared by the routes below it. */
-  private createResources(c: ResolvedApiCacheConfig): Map<string, apiGatewayResourceModule.ApiGatewayResource> {
-    const byPath = new Map<string, apiGatewayResourceModule.ApiGatewayResource>();
+  private createResources(c: ResolvedApiCacheConfig): Map<string, ApiGatewayResource> {
+    const byPath = new Map<string, ApiGatewayResource>();
     for (const route of c.routes) {
       for (const prefix of pathPrefixes(route.path)) {
         if (byPath.has(prefix)) continue;
@@ -167,7 +154,7 @@ export class ApiCache extends Construct {
     return byPath;
   }
 
-  private createRoute(route: ResolvedRoute, resource: apiGatewayResourceModule.ApiGatewayResource): { method: apiGatewayMethodModule.ApiGatewayMethod; integration: apiGatewayIntegrationModule.ApiGatewayIntegration } {
+  private createRoute(route: ResolvedRoute, resource: ApiGatewayResource): { method: ApiGatewayMethod; integration: ApiGatewayIntegration } {
     const scope = new Construct(this, `route-${routeId(route)}`);
     const hasParams = Object.keys(route.requestParameters).length > 0;
     const method = new ApiGatewayMethod(scope, "method", {
@@ -200,7 +187,7 @@ export class ApiCache extends Construct {
     return { method, integration };
   }
 
-  private stageSettings(c: ResolvedApiCacheConfig): apiGatewayMethodSettingsModule.ApiGatewayMethodSettingsSettings {
+  private stageSettings(c: ResolvedApiCacheConfig): ApiGatewayMethodSettingsSettings {
     return {
       cachingEnabled: c.cache !== false,
       cacheTtlInSeconds: c.cache ? c.cache.ttlSeconds : undefined,
@@ -219,7 +206,7 @@ export class ApiCache extends Construct {
    * The account-level CloudWatch role of API Gateway. It is a per-region singleton shared by every API of the
    * account: only one stack may own it.
    */
-  private createAccountRole(c: ResolvedApiCacheConfig): apiGatewayAccountModule.ApiGatewayAccount {
+  private createAccountRole(c: ResolvedApiCacheConfig): ApiGatewayAccount {
     const role = new IamRole(this, "cloudwatch-role", {
       name: `${c.name}-apigateway-cloudwatch`.slice(0, 64),
       description: "API Gateway account-level role for writing access and execution logs",

@@ -1,14 +1,13 @@
 import { AssetType, Fn, TerraformAsset, TerraformOutput } from "cdktn";
 import { Construct } from "constructs";
-import type * as cloudwatchLogGroupModule from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
-import type * as iamRoleModule from "@cdktn/provider-aws/lib/iam-role/index.js";
-import type * as lambdaAliasModule from "@cdktn/provider-aws/lib/lambda-alias/index.js";
-import type * as lambdaFunctionModule from "@cdktn/provider-aws/lib/lambda-function/index.js";
-import type * as lambdaProvisionedConcurrencyConfigModule from "@cdktn/provider-aws/lib/lambda-provisioned-concurrency-config/index.js";
-import type * as securityGroupModule from "@cdktn/provider-aws/lib/security-group/index.js";
-import type * as vpcSecurityGroupEgressRuleModule from "@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
+import { LambdaAlias } from "@cdktn/provider-aws/lib/lambda-alias/index.js";
+import { LambdaFunction as LambdaFunctionResource } from "@cdktn/provider-aws/lib/lambda-function/index.js";
+import { LambdaProvisionedConcurrencyConfig } from "@cdktn/provider-aws/lib/lambda-provisioned-concurrency-config/index.js";
+import { SecurityGroup } from "@cdktn/provider-aws/lib/security-group/index.js";
+import { VpcSecurityGroupEgressRule } from "@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js";
 import type { IConnectable } from "../core/connections.js";
-import { requireProvider } from "../core/require-provider.js";
 import { RoleGrants } from "../core/grants.js";
 import type { IGrantable, PolicyStatement } from "../core/grants.js";
 import { Problems } from "../core/validation.js";
@@ -16,14 +15,6 @@ import { FunctionAlarms } from "./alarms.js";
 import { assertPackage } from "./code.js";
 import { checkEnvironmentSize, checkEnvironmentVariable, resolveLambdaFunctionProps } from "./props.js";
 import type { LambdaFunctionProps, ResolvedFunctionConfig } from "./props.js";
-
-const { CloudwatchLogGroup } = requireProvider<typeof cloudwatchLogGroupModule>("@cdktn/provider-aws/lib/cloudwatch-log-group/index.js");
-const { IamRole } = requireProvider<typeof iamRoleModule>("@cdktn/provider-aws/lib/iam-role/index.js");
-const { LambdaAlias } = requireProvider<typeof lambdaAliasModule>("@cdktn/provider-aws/lib/lambda-alias/index.js");
-const { LambdaFunction: LambdaFunctionResource } = requireProvider<typeof lambdaFunctionModule>("@cdktn/provider-aws/lib/lambda-function/index.js");
-const { LambdaProvisionedConcurrencyConfig } = requireProvider<typeof lambdaProvisionedConcurrencyConfigModule>("@cdktn/provider-aws/lib/lambda-provisioned-concurrency-config/index.js");
-const { SecurityGroup } = requireProvider<typeof securityGroupModule>("@cdktn/provider-aws/lib/security-group/index.js");
-const { VpcSecurityGroupEgressRule } = requireProvider<typeof vpcSecurityGroupEgressRuleModule>("@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js");
 
 /** cdktn's feature flag for content-and-metadata asset hashes (see node_modules/cdktn/lib/features.d.ts). */
 const CANONICAL_ASSET_HASHES = "canonicalAssetHashes";
@@ -43,10 +34,10 @@ const ASSUME_ROLE_POLICY = JSON.stringify({
  */
 export class LambdaFunction extends Construct implements IGrantable, IConnectable {
   readonly config: ResolvedFunctionConfig;
-  readonly resource: lambdaFunctionModule.LambdaFunction;
-  readonly role: iamRoleModule.IamRole;
-  readonly logGroup: cloudwatchLogGroupModule.CloudwatchLogGroup;
-  readonly alias: lambdaAliasModule.LambdaAlias | undefined;
+  readonly resource: LambdaFunctionResource;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly alias: LambdaAlias | undefined;
   /** Function name (a Terraform reference, so dependents are ordered after the function). */
   readonly functionName: string;
   readonly functionArn: string;
