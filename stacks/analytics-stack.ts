@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { TerraformStack } from "cdktn";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
@@ -9,8 +8,7 @@ import { FunctionCode, LambdaFunction } from "../modules/lambda-function/index.j
 // Pure data (no SDK): the catalogue names the query-string parameters the stage cache must key on.
 import { catalogueParamNames, ORDER_STATUSES } from "../functions/analytics-query/catalogue.js";
 import type { AnalyticsEnvironmentConfig } from "./analytics-config.js";
-
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+import type { CodeLocation } from "./code-location.js";
 
 /** The `orders` table the query catalogue (functions/analytics-query/catalogue.ts) is written against. */
 export const ORDERS_COLUMNS: readonly ColumnProps[] = [
@@ -33,7 +31,7 @@ export class AnalyticsStack extends TerraformStack {
   readonly queryFunction: LambdaFunction;
   readonly api: ApiCache;
 
-  constructor(scope: Construct, id: string, config: AnalyticsEnvironmentConfig) {
+  constructor(scope: Construct, id: string, config: AnalyticsEnvironmentConfig, code: CodeLocation) {
     super(scope, id);
     const env = config.environment;
     new AwsProvider(this, "aws", {
@@ -67,7 +65,7 @@ export class AnalyticsStack extends TerraformStack {
     this.queryFunction = new LambdaFunction(this, "query-function", {
       functionName: `analytics-query-${env}`,
       description: "GET /analytics/…: catalogue queries on Athena with result caching",
-      code: FunctionCode.fromProject("analytics-query", { projectRoot }),
+      code: FunctionCode.fromProject("analytics-query", { projectRoot: code.projectRoot }),
       memorySize: f.memorySize,
       timeout: f.timeout,
       logRetentionDays: f.logRetentionDays,

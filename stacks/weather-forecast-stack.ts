@@ -1,13 +1,11 @@
-import { fileURLToPath } from "node:url";
 import { TerraformStack } from "cdktn";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { ApiCache } from "../modules/api-cache/index.js";
 import { DynamoTable } from "../modules/dynamodb-table/index.js";
 import { FunctionCode, LambdaFunction } from "../modules/lambda-function/index.js";
+import type { CodeLocation } from "./code-location.js";
 import type { EnvironmentConfig } from "./config.js";
-
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /** The weather-forecast cache API for one environment. */
 export class WeatherForecastStack extends TerraformStack {
@@ -15,7 +13,7 @@ export class WeatherForecastStack extends TerraformStack {
   readonly forecastFunction: LambdaFunction;
   readonly forecastApi: ApiCache;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig) {
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, code: CodeLocation) {
     super(scope, id);
     new AwsProvider(this, "aws", {
       region: config.region,
@@ -37,7 +35,7 @@ export class WeatherForecastStack extends TerraformStack {
     this.forecastFunction = new LambdaFunction(this, "forecast-function", {
       functionName: `weather-forecast-api-${config.environment}`,
       description: "GET /forecast: reads forecasts through the cache layers",
-      code: FunctionCode.fromProject("forecast-api", { projectRoot }),
+      code: FunctionCode.fromProject("forecast-api", { projectRoot: code.projectRoot }),
       memorySize: f.memorySize,
       timeout: f.timeout,
       logRetentionDays: f.logRetentionDays,

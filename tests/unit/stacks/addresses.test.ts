@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Testing } from "cdktn";
 import { buildApp } from "../../../stacks/app.js";
 import { ENVIRONMENTS } from "../../../stacks/config.js";
+import { projectRoot } from "../../support/project-root.js";
 import { addresses } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
@@ -11,7 +12,7 @@ import type { SynthesizedStack } from "../../support/synth.js";
  * and say why in the commit.
  */
 describe("stack resource addresses are pinned", () => {
-  const app = buildApp({ outdir: Testing.app().outdir });
+  const app = buildApp({ outdir: Testing.app().outdir, projectRoot });
   it.each(ENVIRONMENTS)("weather-forecast-%s", async (env) => {
     const stack = app.node.findChild(`weather-forecast-${env}`);
     const json = JSON.parse(Testing.synth(stack as Parameters<typeof Testing.synth>[0])) as SynthesizedStack;

@@ -7,12 +7,13 @@ import { ENVIRONMENTS } from "../../../stacks/config.js";
 import type { EnvironmentName } from "../../../stacks/config.js";
 import { catalogue, catalogueParamNames } from "../../../functions/analytics-query/catalogue.js";
 import { readAnalyticsConfig } from "../../../functions/analytics-query/config.js";
+import { projectRoot } from "../../support/project-root.js";
 import { onlyResource, resourcesOf } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
 function synthEnv(env: EnvironmentName): SynthesizedStack {
   const app = Testing.app();
-  return JSON.parse(Testing.synth(new AnalyticsStack(app, `analytics-${env}`, analyticsEnvironments[env]))) as SynthesizedStack;
+  return JSON.parse(Testing.synth(new AnalyticsStack(app, `analytics-${env}`, analyticsEnvironments[env], { projectRoot }))) as SynthesizedStack;
 }
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnv(env)])) as Record<EnvironmentName, SynthesizedStack>;
@@ -210,7 +211,7 @@ describe("analytics stack: API", () => {
 
 describe("the app", () => {
   it("has an analytics stack per environment next to the weather-forecast stacks", () => {
-    const app = buildApp({ outdir: Testing.app().outdir });
+    const app = buildApp({ outdir: Testing.app().outdir, projectRoot });
     const ids = app.node.children.map((c) => c.node.id).sort();
     expect(ids).toEqual(["analytics-dev", "analytics-prod", "analytics-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"]);
   });

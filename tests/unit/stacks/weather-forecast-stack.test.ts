@@ -3,12 +3,13 @@ import { Testing } from "cdktn";
 import { WeatherForecastStack } from "../../../stacks/weather-forecast-stack.js";
 import { environments } from "../../../stacks/config.js";
 import type { EnvironmentName } from "../../../stacks/config.js";
+import { projectRoot } from "../../support/project-root.js";
 import { onlyResource, resourcesOf } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
 function synthEnv(env: EnvironmentName): SynthesizedStack {
   const app = Testing.app();
-  return JSON.parse(Testing.synth(new WeatherForecastStack(app, `weather-forecast-${env}`, environments[env]))) as SynthesizedStack;
+  return JSON.parse(Testing.synth(new WeatherForecastStack(app, `weather-forecast-${env}`, environments[env], { projectRoot }))) as SynthesizedStack;
 }
 
 describe("weather-forecast stack", () => {
