@@ -1,36 +1,30 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 
 /**
- * How a forecast is stored in the cache table: `{ cityId: S, forecast: S (JSON), ttl: N (epoch seconds) }`.
+ * How a forecast is stored in the cache table: `{ cityId: S, forecast: S (JSON text), ttl: N (epoch seconds) }`.
  *
  * The forecast is one JSON string rather than a nested map: a 16 KB forecast as a map is ~1,000 typed
- * attributes to marshal and unmarshal on every read, as a string it is one, and the caches above the table keep
- * the same JSON, so nothing is converted between layers.
+ * attributes to marshal and unmarshal on every read, as a string it is one, and every cache layer above the
+ * table keeps the same text, so nothing is parsed or re-serialized between layers or into the response.
  */
-export interface ForecastItem {
-  cityId: string;
-  /** The forecast document as JSON text. */
-  forecast: string;
-  /** Expiry, epoch seconds (the table's TTL attribute). */
-  ttl: number;
-}
+export const KEY_ATTRIBUTE = "cityId";
+export const FORECAST_ATTRIBUTE = "forecast";
+export const TTL_ATTRIBUTE = "ttl";
 
-export function toItem(f: ForecastItem): Record<string, AttributeValue> {
-  return { cityId: { S: f.cityId }, forecast: { S: f.forecast }, ttl: { N: String(f.ttl) } };
+export function encodeForecast(text: string): Record<string, AttributeValue> {
+  return { [FORECAST_ATTRIBUTE]: { S: text } };
 }
 
 /** Reads a stored item; throws when it is not a forecast item (a corrupt row must not pass as data). */
-export function fromItem(item: Record<string, AttributeValue>): ForecastItem {
-  const cityId = item.cityId?.S;
-  const forecast = item.forecast?.S;
-  const ttl = Number(item.ttl?.N);
-  if (!cityId || forecast === undefined || !Number.isFinite(ttl)) {
-    throw new Error(`malformed forecast item: expected { cityId: S, forecast: S, ttl: N }, got keys ${Object.keys(item).join(", ")}`);
+export function decodeForecast(item: Record<string, AttributeValue>): string {
+  const text = item[FORECAST_ATTRIBUTE]?.S;
+  if (text === undefined) {
+    throw new Error(`not a forecast item: expected a string "${FORECAST_ATTRIBUTE}" attribute, got ${Object.keys(item).join(", ")}`);
   }
-  return { cityId, forecast, ttl };
+  return text;
 }
 
-/** An item whose TTL has passed is logically absent: DynamoDB deletes expired items lazily (up to days later). */
-export function isExpired(f: ForecastItem, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
-  return f.ttl <= nowSeconds;
+/** A whole item, for seeding a table directly (local server, benchmark). */
+export function forecastItem(cityId: string, text: string, ttlEpochSeconds: number): Record<string, AttributeValue> {
+  return { [KEY_ATTRIBUTE]: { S: cityId }, ...encodeForecast(text), [TTL_ATTRIBUTE]: { N: String(ttlEpochSeconds) } };
 }

@@ -1,16 +1,55 @@
-import type { APIGatewayProxyResult } from "aws-lambda";
-
 /**
- * PLACEHOLDER until the runtime kit (functions/lib) lands and replaces this file: the infrastructure can be
- * deployed and wired end to end, and every request honestly answers 501 instead of inventing forecasts.
+ * Lambda entry point of the forecast API: wires the container's clients and caches (created once per container
+ * by the runtime kit) into the app. Configuration is read at init, so a bad variable fails the cold start with
+ * every problem listed instead of failing requests one by one.
  */
-export async function handler(): Promise<APIGatewayProxyResult> {
-  return {
-    statusCode: 501,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-    body: JSON.stringify({
-      error: "NotImplemented",
-      message: "The forecast handler is not implemented yet: this deployment runs a placeholder that serves no data.",
-    }),
-  };
-}
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { dynamoStore } from "../lib/dynamo/store.js";
+import { withDrain } from "../lib/lambda.js";
+import { containerCache, dynamoClient, metricsPublisher, runtimeConfig } from "../lib/runtime.js";
+import { createForecastApp } from "./app.js";
+import { readForecastConfig } from "./config.js";
+import { decodeForecast, encodeForecast, KEY_ATTRIBUTE, TTL_ATTRIBUTE } from "./forecast-item.js";
+import { originLoader } from "./origin.js";
+import { readForecasts } from "./service.js";
+
+const config = readForecastConfig(process.env);
+const kit = runtimeConfig();
+const logger = new Logger({ serviceName: kit.metrics.service });
+
+// Not stale-while-revalidate: Lambda cannot answer before a background refresh finishes (withDrain awaits it
+// so it is not frozen mid-write), so SWR would only add the refresh to the response. Grace instead: a forecast
+// up to FORECAST_CACHE_GRACE_SECONDS old is served when the table and the origin both fail.
+const cache = containerCache<string>({ name: "forecast", ttlMs: config.cacheTtlSeconds * 1000, graceMs: config.cacheGraceSeconds * 1000 });
+
+const table = dynamoStore<string>({
+  client: dynamoClient(),
+  table: config.tableName,
+  keyAttribute: KEY_ATTRIBUTE,
+  encode: encodeForecast,
+  decode: decodeForecast,
+  ttlAttribute: TTL_ATTRIBUTE,
+  ttlSeconds: config.tableTtlSeconds,
+  ttlJitterPct: kit.cache.ttlJitterPct,
+  read: { deadlineMs: config.tableDeadlineMs },
+});
+
+const origin = originLoader({ baseUrl: config.originUrl, concurrency: config.originConcurrency, timeoutMs: config.originTimeoutMs });
+
+const log = (level: "INFO" | "WARN" | "ERROR", message: string, details: Record<string, unknown>) => {
+  if (level === "ERROR") logger.error(message, details);
+  else if (level === "WARN") logger.warn(message, details);
+  else logger.info(message, details);
+};
+
+const app = createForecastApp({
+  read: (cityIds) => readForecasts(cityIds, { cache, table, origin, log }),
+  stageCacheTtlSeconds: config.stageCacheTtlSeconds,
+  log,
+});
+
+export const handler = withDrain(async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  logger.addContext(context);
+  return app(event, context);
+}, [cache, metricsPublisher()]);

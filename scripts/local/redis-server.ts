@@ -69,7 +69,8 @@ export class RedisServer {
   }
 }
 
-function ping(port: number): Promise<boolean> {
+/** Whether a Redis server answers PING on 127.0.0.1:`port` (within 500 ms). */
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ port, host: "127.0.0.1" });
     const done = (ok: boolean) => {

@@ -1,0 +1,109 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { BadRequestError, parseCityId, parseCityList } from "./request.js";
+import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
+
+/**
+ * The HTTP face of the forecast API (API Gateway REST proxy events):
+ *
+ * - `GET /forecast?cities=id1,id2,…` — 1–100 cities. **200** when every city resolved; **207** (Multi-Status)
+ *   when some did and some did not, with a per-city entry in `errors`; **502** when none did (**404** when every
+ *   failure is an unknown city). A response never leaves a requested city out.
+ * - `GET /forecast/{cityId}` — one city: 200, 404 (unknown city) or 502.
+ * - Bad input → 400 with `{ error, message, field, value }`.
+ *
+ * Only complete (200) responses say `Cache-Control: public, max-age=<stage TTL>`; partial and failed ones say
+ * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
+ * served from the stage cache until its TTL ends (see the forecast API README).
+ */
+export interface ForecastAppOptions {
+  read: (cityIds: readonly string[]) => Promise<ForecastRead>;
+  stageCacheTtlSeconds: number;
+  log: (level: "INFO" | "WARN" | "ERROR", message: string, details: Record<string, unknown>) => void;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+export function createForecastApp(options: ForecastAppOptions): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+  return async (event, context) => {
+    const requestId = context.awsRequestId;
+    try {
+      if (event.httpMethod !== "GET") {
+        return { ...json(405, { error: "MethodNotAllowed", message: `${event.httpMethod} is not allowed; use GET` }), headers: { "content-type": JSON_TYPE, allow: "GET", "cache-control": "no-store" } };
+      }
+      if (event.resource === "/forecast") return await many(event, options);
+      if (event.resource === "/forecast/{cityId}") return await one(event, options);
+      return json(404, { error: "NotFound", message: `no route for ${event.httpMethod} ${event.path}` });
+    } catch (err) {
+      if (err instanceof BadRequestError) {
+        return json(400, { error: "BadRequest", message: err.message, field: err.field, value: err.value });
+      }
+      options.log("ERROR", "request failed", { requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      return json(500, { error: "InternalError", message: `internal error (request ${requestId})` });
+    }
+  };
+}
+
+async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions): Promise<APIGatewayProxyResult> {
+  const given = event.multiValueQueryStringParameters?.cities;
+  if (given && given.length > 1) {
+    throw new BadRequestError(`"cities" was given ${given.length} times; pass one comma-separated list (cities=a,b,c)`, "cities", given);
+  }
+  const cityIds = parseCityList(event.queryStringParameters?.cities);
+  const result = await options.read(cityIds);
+  const { forecasts, errors, meta } = result;
+  const status = errors.size === 0 ? 200 : forecasts.size > 0 ? 207 : [...errors.values()].every((e) => e.code === "UnknownCity") ? 404 : 502;
+  logOutcome(options, status, meta, errors);
+
+  // The forecasts are JSON text from the caches: spliced in as-is, never parsed and re-serialized.
+  const parts: string[] = [];
+  for (const [id, text] of forecasts) parts.push(`${JSON.stringify(id)}:${text}`);
+  const body = `{"forecasts":{${parts.join(",")}},"errors":${JSON.stringify(Object.fromEntries(errors))},"meta":${JSON.stringify(meta)}}`;
+  return { statusCode: status, headers: headersFor(status, options), body };
+}
+
+async function one(event: APIGatewayProxyEvent, options: ForecastAppOptions): Promise<APIGatewayProxyResult> {
+  const cityId = parseCityId(event.pathParameters?.cityId);
+  const { forecasts, errors, meta } = await options.read([cityId]);
+  const text = forecasts.get(cityId);
+  if (text !== undefined) {
+    logOutcome(options, 200, meta, errors);
+    return { statusCode: 200, headers: headersFor(200, options), body: `{"cityId":${JSON.stringify(cityId)},"forecast":${text},"meta":${JSON.stringify(meta)}}` };
+  }
+  const error = errors.get(cityId)!;
+  const status = error.code === "UnknownCity" ? 404 : 502;
+  logOutcome(options, status, meta, errors);
+  return { statusCode: status, headers: headersFor(status, options), body: JSON.stringify({ cityId, error, meta }) };
+}
+
+function headersFor(status: number, options: ForecastAppOptions): Record<string, string> {
+  const cacheControl = status === 200 && options.stageCacheTtlSeconds > 0 ? `public, max-age=${options.stageCacheTtlSeconds}` : "no-store";
+  return { "content-type": JSON_TYPE, "cache-control": cacheControl };
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, headers: { "content-type": JSON_TYPE, "cache-control": "no-store" }, body: JSON.stringify(body) };
+}
+
+function logOutcome(options: ForecastAppOptions, status: number, meta: ForecastMeta, errors: ReadonlyMap<string, CityError>): void {
+  if (errors.size === 0) {
+    options.log("INFO", "forecasts served", { status, ...summary(meta) });
+    return;
+  }
+  const byCode: Record<string, string[]> = {};
+  for (const [id, e] of errors) (byCode[e.code] ??= []).push(id);
+  options.log("WARN", "forecasts served with failures", { status, ...summary(meta), failures: byCode });
+}
+
+function summary(meta: ForecastMeta): Record<string, unknown> {
+  const { layers } = meta;
+  return {
+    requested: meta.requested,
+    resolved: meta.resolved,
+    l1Hits: layers.l1.hits,
+    l2Hits: layers.l2.hits,
+    tableHits: layers.table.hits,
+    originHits: layers.origin.hits,
+    coalesced: meta.coalesced,
+    totalMs: meta.totalMs,
+  };
+}

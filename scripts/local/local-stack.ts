@@ -1,0 +1,155 @@
+import { fileURLToPath } from "node:url";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { resolveApiCacheProps } from "../../modules/api-cache/props.js";
+import { resolveDynamoTableProps } from "../../modules/dynamodb-table/props.js";
+import { environments } from "../../stacks/config.js";
+import type { EnvironmentName } from "../../stacks/config.js";
+import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forecast-parts.js";
+import { startApiGatewayEmulator } from "./api-gateway-emulator.js";
+import type { ApiGatewayEmulator } from "./api-gateway-emulator.js";
+import { DynaliteServer } from "./dynalite-server.js";
+import { LambdaContainer } from "./lambda-container.js";
+import { startOriginServer } from "./origin-server.js";
+import type { OriginServer } from "./origin-server.js";
+import { ping, RedisServer, redisServerAvailable } from "./redis-server.js";
+
+/**
+ * The whole forecast data path on one machine, no AWS account: dynalite with the table exactly as the
+ * DynamoTable module defines it, Redis (a given URL, a reachable local one, or one started here; else L1 only),
+ * a deterministic local origin, the forecast handler in a Lambda-like container, and an API Gateway emulator
+ * with the stack's routes, cache keys and stage TTL (resolved by the ApiCache module's own prop resolution).
+ */
+export interface LocalStackOptions {
+  /** Which environment's settings to run (table name, stage cache TTL). @default "prod" */
+  environment?: EnvironmentName;
+  /** Port of the API. @default a free port */
+  port?: number;
+  /**
+   * Redis for L2: "auto" uses REDIS_URL if set, else a redis-server answering on 127.0.0.1:6379, else starts one
+   * if the binary exists, else runs L1-only; "start" always starts a private one; "none" runs L1-only; or a URL.
+   * @default "auto"
+   */
+  redis?: "auto" | "start" | "none" | { url: string };
+  /** Delay of each origin response, to look like a remote provider. @default 0 */
+  originDelayMs?: number;
+  /** Extra environment for the handler's container (e.g. a lower ORIGIN_TIMEOUT_MS). */
+  handlerEnv?: Record<string, string>;
+  /** Cache namespace in Redis, so runs sharing a Redis do not read each other's entries. @default "local-<pid>-<time>" */
+  cacheNamespace?: string;
+}
+
+export interface LocalStack {
+  /** Base URL of the API stage, e.g. http://127.0.0.1:3000/local */
+  readonly url: string;
+  readonly api: ApiGatewayEmulator;
+  readonly origin: OriginServer;
+  readonly container: LambdaContainer;
+  readonly dynamo: { endpoint: string; client: DynamoDBClient; tableName: string };
+  /** How L2 is provided: "given", "shared" (a reachable local server), "started" (ours) or "none". */
+  readonly redisMode: "given" | "shared" | "started" | "none";
+  readonly redisUrl: string | undefined;
+  /** The redis-server this stack started, if any (tests stop and restart it). */
+  readonly redisServer: RedisServer | undefined;
+  readonly cacheNamespace: string;
+  readonly stageTtlSeconds: number;
+  close(): Promise<void>;
+}
+
+const HANDLER_FILE = fileURLToPath(new URL("../../functions/forecast-api/handler.ts", import.meta.url));
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = environments[options.environment ?? "prod"];
+  const cleanup: Array<() => Promise<void>> = [];
+  try {
+    const dynalite = await DynaliteServer.start();
+    cleanup.push(() => dynalite.stop());
+    const client = new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    cleanup.push(async () => client.destroy());
+    const table = resolveDynamoTableProps(forecastTableProps(env));
+    const { ensureTable } = await import("./local-table.js");
+    await ensureTable(client, table);
+
+    const redis = await chooseRedis(options.redis ?? "auto");
+    if (redis.server) cleanup.push(() => redis.server!.stop());
+
+    const origin = await startOriginServer({ delayMs: options.originDelayMs });
+    cleanup.push(() => origin.close());
+
+    const cacheNamespace = options.cacheNamespace ?? `local-${process.pid}-${Date.now().toString(36)}`;
+    const api = resolveApiCacheProps(forecastApiProps(env, { functionName: "forecast-api", invokeArn: "local" }));
+    const stageTtlSeconds = api.cache ? api.cache.ttlSeconds : 0;
+    const container = new LambdaContainer({
+      handlerFile: HANDLER_FILE,
+      functionName: `weather-forecast-api-${env.environment}`,
+      env: {
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+        DYNAMODB_ENDPOINT: dynalite.endpoint,
+        TABLE_NAME: table.tableName,
+        ORIGIN_URL: origin.url,
+        STAGE_CACHE_TTL_SECONDS: String(stageTtlSeconds),
+        CACHE_NAMESPACE: cacheNamespace,
+        METRICS_SERVICE: "forecast-api-local",
+        // EMF lines would flood the terminal; the counters still feed the response's meta.
+        METRICS_ENABLED: "false",
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+        ...(redis.url ? { REDIS_URL: redis.url } : {}),
+        ...options.handlerEnv,
+      },
+    });
+    cleanup.push(() => container.stop());
+    await container.start();
+
+    const emulator = await startApiGatewayEmulator({
+      port: options.port,
+      routes: api.routes.map((r) => ({
+        method: r.method as "GET",
+        path: r.path,
+        handler: (event, context) => container.invoke(event, context),
+        cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
+      })),
+    });
+    cleanup.push(() => emulator.close());
+
+    return {
+      url: emulator.url,
+      api: emulator,
+      origin,
+      container,
+      dynamo: { endpoint: dynalite.endpoint, client, tableName: table.tableName },
+      redisMode: redis.mode,
+      redisUrl: redis.url,
+      redisServer: redis.server,
+      cacheNamespace,
+      stageTtlSeconds,
+      close: () => runAll(cleanup),
+    };
+  } catch (err) {
+    await runAll(cleanup);
+    throw err;
+  }
+}
+
+async function chooseRedis(
+  choice: NonNullable<LocalStackOptions["redis"]>,
+): Promise<{ mode: LocalStack["redisMode"]; url?: string; server?: RedisServer }> {
+  if (choice === "none") return { mode: "none" };
+  if (typeof choice === "object") return { mode: "given", url: choice.url };
+  if (choice === "auto") {
+    if (process.env.REDIS_URL) return { mode: "given", url: process.env.REDIS_URL };
+    if (await ping(6379)) return { mode: "shared", url: "redis://127.0.0.1:6379" };
+  }
+  if (!redisServerAvailable()) {
+    if (choice === "start") throw new Error("redis: \"start\" asked for a private redis-server, but redis-server is not on PATH");
+    return { mode: "none" };
+  }
+  const server = await RedisServer.start();
+  return { mode: "started", url: server.url, server };
+}
+
+async function runAll(steps: Array<() => Promise<void>>): Promise<void> {
+  for (const step of steps.reverse()) {
+    await step().catch((err: unknown) => console.error("local stack cleanup:", err));
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The forecast stack's table and API, as plain props: the stack builds them into Terraform, and the local server
+ * (scripts/serve.ts) builds dynalite's table and the API Gateway emulator's routes from the very same values.
+ * Nothing here imports cdktn, so the local server starts without loading the provider bindings.
+ */
+import type { ApiCacheProps, ApiLambdaTarget } from "../modules/api-cache/index.js";
+import type { DynamoTableProps } from "../modules/dynamodb-table/index.js";
+import type { EnvironmentConfig } from "./config.js";
+
+export function forecastTableProps(config: EnvironmentConfig): DynamoTableProps {
+  const t = config.forecastCache;
+  return {
+    tableName: `weather-forecast-cache-${config.environment}`,
+    partitionKey: { name: "cityId", type: "S" },
+    timeToLiveAttribute: "ttl",
+    billing: { mode: "provisioned", read: t.read, write: t.write },
+    deletionProtection: t.deletionProtection,
+    pointInTimeRecovery: t.pointInTimeRecovery,
+    alarms: { snsTopicArn: t.alarmTopicArn },
+  };
+}
+
+export function forecastApiProps(config: EnvironmentConfig, fn: ApiLambdaTarget): ApiCacheProps {
+  const a = config.forecastApi;
+  return {
+    name: `weather-forecast-${config.environment}`,
+    description: "Weather forecasts for up to 100 cities per request, cached at the stage",
+    routes: [
+      // The city list is the cache key: two different lists never share an entry.
+      { method: "GET", path: "/forecast", function: fn, cacheKey: { querystrings: ["cities"] } },
+      // Path parameters are always part of the key (the module adds them).
+      { method: "GET", path: "/forecast/{cityId}", function: fn },
+    ],
+    cache: a.cache,
+    throttling: a.throttling,
+    accessLogs: { retentionDays: a.accessLogRetentionDays },
+    createAccountCloudWatchRole: a.manageAccountCloudWatchRole,
+  };
+}
