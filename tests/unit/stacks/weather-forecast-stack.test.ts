@@ -61,7 +61,7 @@ describe("weather-forecast stack: forecast function", () => {
   const json = synthEnv("prod");
   const table = nameOf(json, "aws_dynamodb_table");
 
-  it("runs the forecast-api bundle on nodejs22.x / arm64 with the table name in its environment", () => {
+  it("runs the forecast-api bundle on nodejs22.x / arm64 with the table, origin and stage TTL in its environment", () => {
     const fn = onlyResource(json, "aws_lambda_function");
     expect(fn).toMatchObject({
       function_name: "weather-forecast-api-prod",
@@ -70,25 +70,54 @@ describe("weather-forecast stack: forecast function", () => {
       memory_size: 1024,
       timeout: 10,
       handler: "index.handler",
-      environment: { variables: { TABLE_NAME: `\${aws_dynamodb_table.${table}.name}` } },
+      environment: {
+        variables: {
+          TABLE_NAME: `\${aws_dynamodb_table.${table}.name}`,
+          ORIGIN_URL: environments.prod.forecastOrigin.url,
+          ORIGIN_CONCURRENCY: "16",
+          ORIGIN_TIMEOUT_MS: "2000",
+          STAGE_CACHE_TTL_SECONDS: "300",
+          CACHE_NAMESPACE: "weather-forecast-prod",
+        },
+      },
     });
     expect(fn.filename).toMatch(/^assets\/forecast-function_code_[0-9A-F]{8}\/[0-9A-F]{32}\/forecast-api\.zip$/);
   });
 
-  it("may read the forecast table (its ARN and its index ARNs, here none) and write its own logs, nothing broader", () => {
-    const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string) as {
+  it("dev: may read and write items of the forecast table (write-through of origin results) and its own logs, nothing broader", () => {
+    const dev = synthEnv("dev");
+    const devTable = nameOf(dev, "aws_dynamodb_table");
+    const policy = JSON.parse(onlyResource(dev, "aws_iam_role_policy").policy as string) as {
       Statement: Array<{ Sid: string; Action: string[]; Resource: string | string[] }>;
     };
-    const logGroup = Object.keys(resourcesOf(json, "aws_cloudwatch_log_group")).find((n) => n.startsWith("forecast-function_"))!;
+    const logGroup = Object.keys(resourcesOf(dev, "aws_cloudwatch_log_group")).find((n) => n.startsWith("forecast-function_"))!;
     expect(policy.Statement).toEqual([
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `\${aws_cloudwatch_log_group.${logGroup}.arn}:*` },
       {
-        Sid: "DynamoWeatherForecastCacheProdRead",
+        Sid: "DynamoWeatherForecastCacheDevReadWrite",
         Effect: "Allow",
-        Action: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+        Action: [
+          "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable",
+          "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem",
+        ],
         // the table has no index; one resource renders as a string
-        Resource: `\${aws_dynamodb_table.${table}.arn}`,
+        Resource: `\${aws_dynamodb_table.${devTable}.arn}`,
       },
+    ]);
+  });
+
+  it("prod: additionally reaches Redis (network interfaces in its VPC, the cache secret only)", () => {
+    const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string) as {
+      Statement: Array<{ Sid: string; Action: string[]; Resource: string | string[] }>;
+    };
+    const secret = nameOf(json, "aws_secretsmanager_secret");
+    const secretStatement = policy.Statement.find((st) => st.Action.includes("secretsmanager:GetSecretValue"))!;
+    expect(secretStatement.Action).toEqual(["secretsmanager:GetSecretValue"]);
+    expect(secretStatement.Resource).toBe(`\${aws_secretsmanager_secret.${secret}.arn}`);
+    const wildcard = policy.Statement.filter((st) => st.Resource === "*" || (Array.isArray(st.Resource) && st.Resource.includes("*")));
+    // Only the ENI actions of VPC-attached Lambda functions, which AWS does not scope to resources.
+    expect(wildcard.flatMap((st) => st.Action)).toEqual([
+      "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses",
     ]);
   });
 });
@@ -97,23 +126,29 @@ describe("weather-forecast stack: forecast API", () => {
   it("routes GET /forecast to the function with `cities` as the cache key, on the method and the integration", () => {
     const json = synthEnv("prod");
     const fn = nameOf(json, "aws_lambda_function");
-    expect(onlyResource(json, "aws_api_gateway_resource").path_part).toBe("forecast");
-    expect(onlyResource(json, "aws_api_gateway_method")).toMatchObject({ http_method: "GET", request_parameters: { "method.request.querystring.cities": true } });
-    expect(onlyResource(json, "aws_api_gateway_integration")).toMatchObject({
-      type: "AWS_PROXY",
-      uri: `\${aws_lambda_function.${fn}.invoke_arn}`,
-      cache_key_parameters: ["method.request.querystring.cities"],
-    });
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_resource")).map((r) => r.path_part).sort()).toEqual(["forecast", "{cityId}"]);
+    const methods = Object.values(resourcesOf(json, "aws_api_gateway_method"));
+    expect(methods.map((m) => m.request_parameters)).toEqual(
+      expect.arrayContaining([{ "method.request.querystring.cities": true }, { "method.request.path.cityId": true }]),
+    );
+    const integrations = Object.values(resourcesOf(json, "aws_api_gateway_integration"));
+    for (const i of integrations) expect(i).toMatchObject({ type: "AWS_PROXY", uri: `\${aws_lambda_function.${fn}.invoke_arn}` });
+    expect(integrations.map((i) => i.cache_key_parameters)).toEqual(
+      expect.arrayContaining([["method.request.querystring.cities"], ["method.request.path.cityId"]]),
+    );
   });
 
-  it("lets only this API's GET /forecast invoke the function", () => {
+  it("lets only this API's two GET routes invoke the function", () => {
     const json = synthEnv("prod");
     const api = nameOf(json, "aws_api_gateway_rest_api");
-    expect(onlyResource(json, "aws_lambda_permission")).toMatchObject({
-      function_name: `\${aws_lambda_function.${nameOf(json, "aws_lambda_function")}.function_name}`,
-      principal: "apigateway.amazonaws.com",
-      source_arn: `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/forecast`,
-    });
+    const permissions = Object.values(resourcesOf(json, "aws_lambda_permission"));
+    for (const p of permissions) {
+      expect(p).toMatchObject({ function_name: `\${aws_lambda_function.${nameOf(json, "aws_lambda_function")}.function_name}`, principal: "apigateway.amazonaws.com" });
+    }
+    expect(permissions.map((p) => p.source_arn).sort()).toEqual([
+      `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/forecast`,
+      `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/forecast/*`,
+    ]);
   });
 
   it.each(["staging", "prod"] as const)("%s: caches for 300 s in an encrypted 0.5 GB stage cache, invalidation by authorized callers only", (env) => {
@@ -140,13 +175,15 @@ describe("weather-forecast stack: forecast API", () => {
   it("dev has no cache cluster (no hourly cost) but keeps the cache key declared", () => {
     const json = synthEnv("dev");
     expect(onlyResource(json, "aws_api_gateway_stage").cache_cluster_enabled).toBe(false);
-    expect(onlyResource(json, "aws_api_gateway_integration").cache_key_parameters).toEqual(["method.request.querystring.cities"]);
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_integration")).map((i) => i.cache_key_parameters)).toEqual(
+      expect.arrayContaining([["method.request.querystring.cities"]]),
+    );
   });
 
   it("writes access logs and leaves the account-wide API Gateway CloudWatch role alone", () => {
     const json = synthEnv("prod");
     const logs = Object.values(resourcesOf(json, "aws_cloudwatch_log_group")).map((g) => g.name).sort();
-    expect(logs).toEqual(["/aws/apigateway/weather-forecast-prod/v1/access", "/aws/lambda/weather-forecast-api-prod"]);
+    expect(logs).toEqual(expect.arrayContaining(["/aws/apigateway/weather-forecast-prod/v1/access", "/aws/lambda/weather-forecast-api-prod"]));
     expect(resourcesOf(json, "aws_api_gateway_account")).toEqual({});
   });
 
@@ -155,5 +192,40 @@ describe("weather-forecast stack: forecast API", () => {
     for (const name of ["forecast-api_invoke-url", "forecast-api_stage-name", "forecast-api_rest-api-id"]) {
       expect(outputs.some((o) => o.startsWith(name))).toBe(true);
     }
+  });
+});
+
+describe("weather-forecast stack: Redis L2 in staging and prod", () => {
+  it("dev has no VPC and no cache (no NAT or node to pay for): the function runs its caches L1-only", () => {
+    const json = synthEnv("dev");
+    expect(resourcesOf(json, "aws_vpc")).toEqual({});
+    expect(resourcesOf(json, "aws_elasticache_replication_group")).toEqual({});
+    const env = (onlyResource(json, "aws_lambda_function").environment as { variables: Record<string, string> }).variables;
+    expect(Object.keys(env).filter((k) => k.startsWith("REDIS_"))).toEqual([]);
+    expect(onlyResource(json, "aws_lambda_function").vpc_config).toBeUndefined();
+  });
+
+  it.each(["staging", "prod"] as const)("%s: the function sits in the private subnets and gets the cache's TLS endpoint and secret", (env) => {
+    const json = synthEnv(env);
+    const group = nameOf(json, "aws_elasticache_replication_group");
+    expect(onlyResource(json, "aws_elasticache_replication_group")).toMatchObject({ engine: "valkey", transit_encryption_enabled: true, transit_encryption_mode: "required", at_rest_encryption_enabled: "true" });
+    const fn = onlyResource(json, "aws_lambda_function");
+    const vars = (fn.environment as { variables: Record<string, string> }).variables;
+    expect(vars).toMatchObject({
+      REDIS_HOST: `\${aws_elasticache_replication_group.${group}.primary_endpoint_address}`,
+      REDIS_TLS: "true",
+      REDIS_AUTH_SECRET_ARN: `\${aws_secretsmanager_secret.${nameOf(json, "aws_secretsmanager_secret")}.arn}`,
+    });
+    expect((fn.vpc_config as { subnet_ids: string[] }).subnet_ids.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("prod: the cache admits the function's security group on its port and nothing else", () => {
+    const json = synthEnv("prod");
+    const rules = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule"));
+    const toCache = rules.filter((r) => String(r.security_group_id).includes("forecast-l2"));
+    expect(toCache).toHaveLength(1);
+    expect(toCache[0]).toMatchObject({ from_port: 6379, to_port: 6379, ip_protocol: "tcp" });
+    expect(String(toCache[0]!.referenced_security_group_id)).toContain("forecast-function");
+    expect(rules.some((r) => r.cidr_ipv4 === "0.0.0.0/0")).toBe(false);
   });
 });
