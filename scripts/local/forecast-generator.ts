@@ -51,7 +51,8 @@ function prng(seed: number): () => number {
   };
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
+// `|| 0` turns -0 into 0: JSON has no negative zero, so a forecast must not hold one.
+const round1 = (n: number) => Math.round(n * 10) / 10 || 0;
 
 export function generateForecast(cityId: string, issuedFor: string, hours = 84): Forecast {
   const rand = prng(hash(`${cityId}|${issuedFor}`));

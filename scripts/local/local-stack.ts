@@ -8,10 +8,13 @@ import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forec
 import { startApiGatewayEmulator } from "./api-gateway-emulator.js";
 import type { ApiGatewayEmulator } from "./api-gateway-emulator.js";
 import { DynaliteServer } from "./dynalite-server.js";
+import { ensureTable } from "./local-table.js";
 import { LambdaContainer } from "./lambda-container.js";
 import { startOriginServer } from "./origin-server.js";
 import type { OriginServer } from "./origin-server.js";
 import { ping, RedisServer, redisServerAvailable } from "./redis-server.js";
+import { startLatencyProxy } from "../bench/latency-proxy.js";
+import type { LatencyProxy } from "../bench/latency-proxy.js";
 
 /**
  * The whole forecast data path on one machine, no AWS account: dynalite with the table exactly as the
@@ -32,6 +35,14 @@ export interface LocalStackOptions {
   redis?: "auto" | "start" | "none" | { url: string };
   /** Delay of each origin response, to look like a remote provider. @default 0 */
   originDelayMs?: number;
+  /** Fixed issue date of the origin's forecasts (YYYY-MM-DD), for byte-stable runs. @default today (UTC) */
+  originIssuedFor?: string;
+  /**
+   * Put a TCP latency proxy in front of dynalite and Redis: each direction delayed by `oneWayMs` (+ jitter), and
+   * round trips counted (`stack.proxies`). Tests use it with 0 ms to count; the benchmark with ~1 ms to look like
+   * a network inside an AWS region. @default no proxies
+   */
+  proxies?: { oneWayMs?: number; jitterMs?: number };
   /** Extra environment for the handler's container (e.g. a lower ORIGIN_TIMEOUT_MS). */
   handlerEnv?: Record<string, string>;
   /** Cache namespace in Redis, so runs sharing a Redis do not read each other's entries. @default "local-<pid>-<time>" */
@@ -52,6 +63,8 @@ export interface LocalStack {
   readonly redisServer: RedisServer | undefined;
   readonly cacheNamespace: string;
   readonly stageTtlSeconds: number;
+  /** The latency proxies the handler reaches dynalite and Redis through, when asked for. */
+  readonly proxies: { dynamo: LatencyProxy; redis: LatencyProxy | undefined } | undefined;
   close(): Promise<void>;
 }
 
@@ -66,13 +79,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const client = new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
     cleanup.push(async () => client.destroy());
     const table = resolveDynamoTableProps(forecastTableProps(env));
-    const { ensureTable } = await import("./local-table.js");
     await ensureTable(client, table);
 
     const redis = await chooseRedis(options.redis ?? "auto");
     if (redis.server) cleanup.push(() => redis.server!.stop());
 
-    const origin = await startOriginServer({ delayMs: options.originDelayMs });
+    let proxies: LocalStack["proxies"];
+    let dynamoEndpoint = dynalite.endpoint;
+    let redisUrl = redis.url;
+    if (options.proxies) {
+      const delay = { oneWayMs: options.proxies.oneWayMs ?? 0, jitterMs: options.proxies.jitterMs ?? 0 };
+      const dynamoProxy = await startLatencyProxy({ targetPort: dynalite.port, ...delay });
+      cleanup.push(() => dynamoProxy.close());
+      dynamoEndpoint = `http://${dynamoProxy.address}`;
+      let redisProxy: LatencyProxy | undefined;
+      if (redis.url) {
+        const target = new URL(redis.url);
+        redisProxy = await startLatencyProxy({ targetPort: Number(target.port || 6379), targetHost: target.hostname, ...delay });
+        cleanup.push(() => redisProxy!.close());
+        target.hostname = "127.0.0.1";
+        target.port = String(redisProxy.port);
+        redisUrl = target.href;
+      }
+      proxies = { dynamo: dynamoProxy, redis: redisProxy };
+    }
+
+    const origin = await startOriginServer({ delayMs: options.originDelayMs, issuedFor: options.originIssuedFor });
     cleanup.push(() => origin.close());
 
     const cacheNamespace = options.cacheNamespace ?? `local-${process.pid}-${Date.now().toString(36)}`;
@@ -85,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "local",
         AWS_SECRET_ACCESS_KEY: "local",
-        DYNAMODB_ENDPOINT: dynalite.endpoint,
+        DYNAMODB_ENDPOINT: dynamoEndpoint,
         TABLE_NAME: table.tableName,
         ORIGIN_URL: origin.url,
         STAGE_CACHE_TTL_SECONDS: String(stageTtlSeconds),
@@ -94,7 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // EMF lines would flood the terminal; the counters still feed the response's meta.
         METRICS_ENABLED: "false",
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
-        ...(redis.url ? { REDIS_URL: redis.url } : {}),
+        ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
         ...options.handlerEnv,
       },
     });
@@ -123,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       redisServer: redis.server,
       cacheNamespace,
       stageTtlSeconds,
+      proxies,
       close: () => runAll(cleanup),
     };
   } catch (err) {

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { Redis } from "ioredis";
+import { generateForecast } from "../../scripts/local/forecast-generator.js";
+import { startLocalStack } from "../../scripts/local/local-stack.js";
+import type { LocalStack } from "../../scripts/local/local-stack.js";
+import { RedisServer } from "../support/redis-server.js";
+
+/**
+ * The forecast API end to end over HTTP, as `npm start` runs it: API Gateway emulator (stage cache) → the
+ * handler in a Lambda-like container → L1 → real Redis → dynalite → local origin. Round trips are counted at TCP
+ * proxies in front of dynalite and Redis, not taken from the handler's own report.
+ */
+const ISSUED = "2026-11-23";
+const CITIES = Array.from({ length: 100 }, (_, i) => `city-${String(i).padStart(3, "0")}`);
+const expected = (city: string) => generateForecast(city, ISSUED);
+
+interface Meta {
+  requested: number;
+  resolved: number;
+  failed: number;
+  layers: Record<"l1" | "l2" | "table" | "origin", { hits: number; ms: number; writes?: number; errors?: number }>;
+  coalesced: number;
+  totalMs: number;
+}
+interface ManyBody {
+  forecasts: Record<string, unknown>;
+  errors: Record<string, { code: string; message: string; status?: number }>;
+  meta: Meta;
+}
+
+let redisServer: RedisServer;
+let stack: LocalStack;
+
+async function get<T>(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await fetch(`${stack.url}${path}`, { headers });
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+}
+
+/** Same cities, another order: another stage-cache key, so the request reaches the function. */
+const query = (cities: string[]) => `/forecast?cities=${cities.join(",")}`;
+
+function resetCounts() {
+  stack.proxies!.dynamo.resetStats();
+  stack.proxies!.redis!.resetStats();
+}
+
+beforeAll(async () => {
+  redisServer = await RedisServer.start();
+  stack = await startLocalStack({
+    redis: { url: redisServer.url },
+    originIssuedFor: ISSUED,
+    proxies: { oneWayMs: 0 },
+    handlerEnv: { POWERTOOLS_LOG_LEVEL: "ERROR" },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await redisServer?.stop();
+});
+
+describe("forecast API over HTTP (local stack)", () => {
+  it("cold 100-city read: every city from the origin, then held by the table, by Redis and by the container's L1", async () => {
+    const { status, body, headers } = await get<ManyBody>(query(CITIES));
+    expect(status).toBe(200);
+    expect(headers.get("cache-control")).toBe("public, max-age=300");
+    expect(Object.keys(body.forecasts)).toEqual(CITIES);
+    expect(body.forecasts["city-042"]).toEqual(expected("city-042"));
+    expect(body.errors).toEqual({});
+    expect(body.meta).toMatchObject({ requested: 100, resolved: 100, failed: 0 });
+    expect(body.meta.layers.origin).toMatchObject({ hits: 100, errors: 0 });
+    expect(body.meta.layers.table).toMatchObject({ hits: 0, writes: 100 });
+    expect(stack.origin.totalCalls()).toBe(100);
+
+    const items = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await stack.dynamo.client.send(new ScanCommand({ TableName: stack.dynamo.tableName, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    expect(items).toHaveLength(100);
+    const nowSeconds = Date.now() / 1000;
+    for (const item of items) {
+      expect(JSON.parse(item.forecast!.S!)).toEqual(expected(item.cityId!.S!));
+      expect(Number(item.ttl!.N)).toBeGreaterThan(nowSeconds);
+    }
+
+    const redis = new Redis(redisServer.url);
+    try {
+      expect(await redis.keys(`${stack.cacheNamespace}:forecast:*`)).toHaveLength(100);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("warm read in the same container: all 100 from L1, no table and no Redis round trip", async () => {
+    resetCounts();
+    const { status, body } = await get<ManyBody>(query([...CITIES].reverse()));
+    expect(status).toBe(200);
+    expect(body.meta.layers.l1.hits).toBe(100);
+    expect(body.meta.layers).toMatchObject({ l2: { hits: 0 }, table: { hits: 0 }, origin: { hits: 0 } });
+    expect(stack.proxies!.dynamo.stats.roundTrips).toBe(0);
+    expect(stack.proxies!.redis!.stats.roundTrips).toBe(0);
+    expect(body.forecasts["city-099"]).toEqual(expected("city-099"));
+  });
+
+  it("a repeated identical request is answered by the stage cache without invoking the function", async () => {
+    const twenty = query(CITIES.slice(0, 20));
+    expect((await fetch(`${stack.url}${twenty}`)).headers.get("x-local-apigw-cache")).toBe("Miss");
+    const before = stack.api.stats.invocations;
+    const again = await fetch(`${stack.url}${twenty}`);
+    expect(again.status).toBe(200);
+    expect(again.headers.get("x-local-apigw-cache")).toBe("Hit");
+    expect(stack.api.stats.invocations).toBe(before);
+  });
+
+  it("a 100-city response (~1.6 MB) is over API Gateway's 1 MB cacheable size: the stage cache passes it through", async () => {
+    const path = query([...CITIES].reverse());
+    const before = stack.api.stats.invocations;
+    const res = await fetch(`${stack.url}${path}`);
+    expect(Number(res.headers.get("content-length"))).toBeGreaterThan(1_048_576);
+    expect(res.headers.get("x-local-apigw-cache")).toBe("Miss");
+    expect(stack.api.stats.invocations).toBe(before + 1);
+  });
+
+  it("after a cold start (new container, empty L1): all 100 from Redis in one round trip, no table read", async () => {
+    await stack.container.restart();
+    // The container's first Redis commands include the connection handshake; count only the data path.
+    await get<ManyBody>("/forecast/warm-up-redis");
+    resetCounts();
+    const { status, body } = await get<ManyBody>(query([...CITIES.slice(50), ...CITIES.slice(0, 50)]));
+    expect(status).toBe(200);
+    expect(body.meta.layers.l2.hits).toBe(100);
+    expect(body.meta.layers).toMatchObject({ l1: { hits: 0 }, table: { hits: 0 }, origin: { hits: 0 } });
+    expect(stack.proxies!.dynamo.stats.roundTrips).toBe(0);
+    expect(stack.proxies!.redis!.stats.roundTrips).toBe(1);
+  });
+
+  it("serves one city on GET /forecast/{cityId}", async () => {
+    const { status, body } = await get<{ cityId: string; forecast: unknown }>("/forecast/city-007");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ cityId: "city-007", forecast: expected("city-007") });
+  });
+});
+
+describe("origin failures are explicit, per city", () => {
+  it("some cities failing: 207 with every resolved forecast and an error entry for each failed city", async () => {
+    stack.origin.failing.add("broken-1");
+    stack.origin.failing.add("broken-2");
+    try {
+      const { status, body, headers } = await get<ManyBody>("/forecast?cities=city-001,broken-1,fresh-1,broken-2");
+      expect(status).toBe(207);
+      expect(headers.get("cache-control")).toBe("no-store");
+      expect(Object.keys(body.forecasts).sort()).toEqual(["city-001", "fresh-1"]);
+      expect(body.errors).toEqual({
+        "broken-1": { code: "OriginError", message: "origin answered 503", status: 503 },
+        "broken-2": { code: "OriginError", message: "origin answered 503", status: 503 },
+      });
+      expect(body.meta).toMatchObject({ requested: 4, resolved: 2, failed: 2 });
+    } finally {
+      stack.origin.failing.clear();
+    }
+  });
+
+  it("every city failing: 502, still naming each city", async () => {
+    stack.origin.failing.add("broken-3");
+    try {
+      const { status, body } = await get<ManyBody>("/forecast?cities=broken-3");
+      expect(status).toBe(502);
+      expect(Object.keys(body.errors)).toEqual(["broken-3"]);
+      const single = await get<{ error: { code: string } }>("/forecast/broken-3");
+      expect(single.status).toBe(502);
+      expect(single.body.error.code).toBe("OriginError");
+    } finally {
+      stack.origin.failing.clear();
+    }
+  });
+
+  it("a failed city is not remembered: once the origin recovers it is served", async () => {
+    stack.origin.failing.add("flaky-1");
+    expect((await get<ManyBody>("/forecast?cities=flaky-1,city-002")).status).toBe(207);
+    stack.origin.failing.clear();
+    const { status, body } = await get<ManyBody>("/forecast?cities=city-002,flaky-1");
+    expect(status).toBe(200);
+    expect(body.forecasts["flaky-1"]).toEqual(expected("flaky-1"));
+  });
+});
+
+describe("bad input gets a 400 with a JSON body naming the problem", () => {
+  it.each([
+    ["no cities", "/forecast?cities=", /"cities" is required: 1–100 comma-separated city ids/],
+    ["no query at all", "/forecast", /"cities" is required/],
+    ["101 cities", query(Array.from({ length: 101 }, (_, i) => `c${i}`)), /has 101 distinct ids; the maximum is 100/],
+    ["a malformed id", "/forecast?cities=lisbon,por%20to", /invalid id "por to" at position 2/],
+    ["an empty id", "/forecast?cities=lisbon,,porto", /empty id at position 2/],
+    ["cities given twice", "/forecast?cities=a&cities=b", /"cities" was given 2 times/],
+    ["a malformed path id", "/forecast/bad%20id", /path parameter "cityId" must be 1–64 letters/],
+  ])("%s", async (_name, path, message) => {
+    const before = stack.origin.totalCalls();
+    const { status, body } = await get<{ error: string; message: string; field: string }>(path);
+    expect(status).toBe(400);
+    expect(body.error).toBe("BadRequest");
+    expect(body.message).toMatch(message);
+    expect(["cities", "cityId"]).toContain(body.field);
+    expect(stack.origin.totalCalls()).toBe(before);
+  });
+});
+
+describe("when Redis is down", () => {
+  it("a cold container still answers 200 from the table, with L2 counted as skipped, not failed", async () => {
+    await stack.container.restart();
+    await redisServer.stop();
+    try {
+      resetCounts();
+      const cities = CITIES.slice(0, 20).reverse();
+      const { status, body } = await get<ManyBody>(query(cities));
+      expect(status).toBe(200);
+      expect(body.meta.layers.table.hits).toBe(20);
+      expect(body.meta.layers.l2.hits).toBe(0);
+      expect(body.meta.layers.origin.hits).toBe(0);
+      expect(stack.proxies!.dynamo.stats.roundTrips).toBeGreaterThanOrEqual(1);
+      expect(Object.keys(body.forecasts)).toEqual(cities);
+    } finally {
+      await redisServer.start();
+    }
+  });
+});
