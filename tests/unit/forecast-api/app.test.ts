@@ -1,0 +1,92 @@
+import { describe, expect, it, vi } from "vitest";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { createForecastApp } from "../../../functions/forecast-api/app.js";
+import type { CityError, ForecastMeta, ForecastRead } from "../../../functions/forecast-api/service.js";
+
+const context = { awsRequestId: "req-1" } as Context;
+const meta = (n: number): ForecastMeta => ({
+  requested: n,
+  resolved: 0,
+  failed: 0,
+  layers: { l1: { hits: 0, ms: 0 }, l2: { hits: 0, ms: 0 }, table: { hits: 0, ms: 0, writes: 0, writeMs: 0, errors: 0 }, origin: { hits: 0, ms: 0, errors: 0 } },
+  coalesced: 0,
+  totalMs: 0,
+});
+
+function event(resource: string, query: Record<string, string> | null, path: Record<string, string> | null = null, method = "GET"): APIGatewayProxyEvent {
+  return {
+    resource,
+    path: resource,
+    httpMethod: method,
+    queryStringParameters: query,
+    multiValueQueryStringParameters: query ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])) : null,
+    pathParameters: path,
+  } as unknown as APIGatewayProxyEvent;
+}
+
+function appReturning(outcome: Record<string, string | CityError>) {
+  const read = vi.fn(async (ids: readonly string[]): Promise<ForecastRead> => {
+    const forecasts = new Map<string, string>();
+    const errors = new Map<string, CityError>();
+    for (const id of ids) {
+      const o = outcome[id];
+      if (typeof o === "string") forecasts.set(id, o);
+      else errors.set(id, o ?? { code: "UnknownCity", message: "no forecast exists for this city" });
+    }
+    return { forecasts, errors, meta: { ...meta(ids.length), resolved: forecasts.size, failed: errors.size } };
+  });
+  const log = vi.fn();
+  return { app: createForecastApp({ read, stageCacheTtlSeconds: 300, log }), read, log };
+}
+
+describe("forecast app: status and body", () => {
+  it("200 with forecasts spliced in as JSON, in request order, and a cacheable Cache-Control", async () => {
+    const { app } = appReturning({ a: '{"t":1}', b: '{"t":2}' });
+    const res = await app(event("/forecast", { cities: "b,a" }), context);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers!["cache-control"]).toBe("public, max-age=300");
+    expect(res.body.startsWith('{"forecasts":{"b":{"t":2},"a":{"t":1}}')).toBe(true);
+    expect(JSON.parse(res.body)).toMatchObject({ errors: {}, meta: { requested: 2, resolved: 2 } });
+  });
+
+  it("404 when every city is unknown, 502 when any failure is an origin failure", async () => {
+    const unknown = appReturning({});
+    expect((await unknown.app(event("/forecast", { cities: "x,y" }), context)).statusCode).toBe(404);
+    const failing = appReturning({ x: { code: "OriginTimeout", message: "origin did not answer within 2000 ms" } });
+    const res = await failing.app(event("/forecast", { cities: "x,y" }), context);
+    expect(res.statusCode).toBe(502);
+    expect(res.headers!["cache-control"]).toBe("no-store");
+    expect(JSON.parse(res.body).errors).toEqual({ x: { code: "OriginTimeout", message: "origin did not answer within 2000 ms" }, y: { code: "UnknownCity", message: "no forecast exists for this city" } });
+  });
+
+  it("single city: 200, 404 unknown, 502 origin failure", async () => {
+    const { app } = appReturning({ a: '{"t":1}', b: { code: "OriginError", message: "origin answered 500", status: 500 } });
+    expect(JSON.parse((await app(event("/forecast/{cityId}", null, { cityId: "a" }), context)).body)).toMatchObject({ cityId: "a", forecast: { t: 1 } });
+    expect((await app(event("/forecast/{cityId}", null, { cityId: "zz" }), context)).statusCode).toBe(404);
+    expect((await app(event("/forecast/{cityId}", null, { cityId: "b" }), context)).statusCode).toBe(502);
+  });
+
+  it("405 for another method, 404 for an unknown route; neither reads anything", async () => {
+    const { app, read } = appReturning({});
+    const post = await app(event("/forecast", { cities: "a" }, null, "POST"), context);
+    expect(post.statusCode).toBe(405);
+    expect(post.headers!.allow).toBe("GET");
+    expect((await app(event("/other", null), context)).statusCode).toBe(404);
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it("an unexpected error is a 500 naming the request id, with the cause logged, not echoed", async () => {
+    const log = vi.fn();
+    const app = createForecastApp({ read: async () => Promise.reject(new Error("secret internals")), stageCacheTtlSeconds: 300, log });
+    const res = await app(event("/forecast", { cities: "a" }), context);
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain("secret internals");
+    expect(JSON.parse(res.body)).toEqual({ error: "InternalError", message: "internal error (request req-1)" });
+    expect(log).toHaveBeenCalledWith("ERROR", "request failed", expect.objectContaining({ requestId: "req-1", error: "Error: secret internals" }));
+  });
+
+  it("stage TTL 0 means no-store even on 200", async () => {
+    const app = createForecastApp({ read: appReturning({ a: "{}" }).read, stageCacheTtlSeconds: 0, log: vi.fn() });
+    expect((await app(event("/forecast", { cities: "a" }), context)).headers!["cache-control"]).toBe("no-store");
+  });
+});
