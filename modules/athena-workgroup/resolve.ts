@@ -139,10 +139,7 @@ export function resolveAthenaWorkgroupProps(props: AthenaWorkgroupProps): Resolv
     checkLength(p, `namedQueries[${i}].description`, q.description, 0, 1024);
   });
 
-  for (const [k, v] of Object.entries(props.tags ?? {})) {
-    p.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `tags.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
-    p.check(typeof v === "string" && v.length <= 256, `tags.${k}`, v, "tag values must be strings of at most 256 characters");
-  }
+  p.tags(props.tags);
 
   p.throwIfAny();
   return {

@@ -63,6 +63,24 @@ export class Problems {
     return ok;
   }
 
+  /** AWS tag rules, for every module's `tags` prop: keys 1–128 characters and not `aws:`, values ≤ 256. */
+  tags(tags: Record<string, string> | undefined, field = "tags"): void {
+    for (const [k, v] of Object.entries(tags ?? {})) {
+      this.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `${field}.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
+      this.check(typeof v === "string" && v.length <= 256, `${field}.${k}`, v, "tag values must be strings of at most 256 characters");
+    }
+  }
+
+  /** An SNS topic ARN (or a Terraform reference to one), where alarms send notifications. */
+  snsTopicArn(field: string, value: string | undefined): boolean {
+    return this.pattern(field, value, SNS_TOPIC_ARN, "must be an SNS topic ARN");
+  }
+
+  /** A CloudWatch alarm period: 60 s or a multiple of 60, up to one day. */
+  alarmPeriod(field: string, value: number): boolean {
+    return this.check(Number.isInteger(value) && value >= 60 && value <= 86_400 && value % 60 === 0, field, value, "must be 60 or a multiple of 60, up to 86,400");
+  }
+
   get count(): number {
     return this.list.length;
   }
@@ -71,6 +89,8 @@ export class Problems {
     if (this.list.length > 0) throw new PropValidationError(this.construct, this.list);
   }
 }
+
+const SNS_TOPIC_ARN = /^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|\$\{.+\})$/;
 
 function fmt(n: number): string {
   return Number.isFinite(n) ? n.toLocaleString("en-US") : String(n);

@@ -400,17 +400,12 @@ export function resolveDynamoTableProps(props: DynamoTableProps): ResolvedTableC
     p.range("alarms.throttleThreshold", alarms.throttleThreshold, 0, Number.MAX_SAFE_INTEGER);
     p.range("alarms.latencyP99ThresholdMs", alarms.latencyP99ThresholdMs, 1, 60_000);
     p.range("alarms.consumedCapacityPercent", alarms.consumedCapacityPercent, 1, 100);
-    p.check(alarms.periodSeconds >= 60 && alarms.periodSeconds <= 86_400 && alarms.periodSeconds % 60 === 0, "alarms.periodSeconds", alarms.periodSeconds, "must be 60 or a multiple of 60, up to 86,400");
+    p.alarmPeriod("alarms.periodSeconds", alarms.periodSeconds);
     p.range("alarms.evaluationPeriods", alarms.evaluationPeriods, 1, 100, { integer: true });
-    if (a.snsTopicArn !== undefined) {
-      p.pattern("alarms.snsTopicArn", a.snsTopicArn, /^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|\$\{.+\})$/, "must be an SNS topic ARN");
-    }
+    p.snsTopicArn("alarms.snsTopicArn", a.snsTopicArn);
   }
 
-  for (const [k, v] of Object.entries(props.tags ?? {})) {
-    p.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `tags.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
-    p.check(typeof v === "string" && v.length <= 256, `tags.${k}`, v, "tag values must be strings of at most 256 characters");
-  }
+  p.tags(props.tags);
 
   p.throwIfAny();
   return {

@@ -113,10 +113,7 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetwork {
   const p = new Problems(`Network(${JSON.stringify(props.name)})`);
   p.pattern("name", props.name, NAME_RE, "must be 1–32 lowercase letters, digits and hyphens, starting with a letter");
   const tags = { ...(props.tags ?? {}) };
-  for (const [k, v] of Object.entries(tags)) {
-    p.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `tags.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
-    p.check(typeof v === "string" && v.length <= 256, `tags.${k}`, v, "tag values must be strings of at most 256 characters");
-  }
+  p.tags(tags);
   if (props.mode === "create") return resolveCreate(p, props, tags);
   if (props.mode === "existing") return resolveExisting(p, props, tags);
   p.add("mode", (props as { mode: unknown }).mode, `must be "create" or "existing"`);

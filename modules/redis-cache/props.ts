@@ -333,7 +333,6 @@ const USER_NAME_RE = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
 const NODE_TYPE_RE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const PARAMETER_NAME_RE = /^[a-z][a-z0-9-]*$/;
 const KMS_RE = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|\$\{.+\})$/;
-const SNS_RE = /^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|\$\{.+\})$/;
 const MAX_NODES = 500;
 
 /** Fields that only mean something for one mode; setting them in the other mode is an error, not a no-op. */
@@ -397,7 +396,7 @@ export function resolveRedisCacheProps(props: RedisCacheProps): ResolvedRedisCac
   const snapshotRetentionDays = props.snapshotRetentionDays ?? 0;
   p.range("snapshotRetentionDays", snapshotRetentionDays, 0, 35, { integer: true });
   const alarms = resolveAlarms(p, props.alarms, mode);
-  checkTags(p, props.tags);
+  p.tags(props.tags);
 
   const common = {
     name: props.name,
@@ -607,18 +606,13 @@ function resolveAlarms(p: Problems, alarms: RedisAlarmsProps | false | undefined
   p.check(typeof r.replicationLagSeconds === "number" && r.replicationLagSeconds > 0 && r.replicationLagSeconds <= 3600, "alarms.replicationLagSeconds", r.replicationLagSeconds, "must be more than 0 and at most 3,600 seconds");
   p.range("alarms.ecpuPercent", r.ecpuPercent, 1, 100);
   p.range("alarms.throttledCommands", r.throttledCommands, 0, Number.MAX_SAFE_INTEGER, { integer: true });
-  p.check(Number.isInteger(r.periodSeconds) && r.periodSeconds >= 60 && r.periodSeconds <= 86_400 && r.periodSeconds % 60 === 0, "alarms.periodSeconds", r.periodSeconds, "must be 60 or a multiple of 60, up to 86,400");
+  p.alarmPeriod("alarms.periodSeconds", r.periodSeconds);
   p.range("alarms.evaluationPeriods", r.evaluationPeriods, 1, 100, { integer: true });
-  if (a.snsTopicArn !== undefined) p.pattern("alarms.snsTopicArn", a.snsTopicArn, SNS_RE, "must be an SNS topic ARN");
+  p.snsTopicArn("alarms.snsTopicArn", a.snsTopicArn);
   return r;
 }
 
-function checkTags(p: Problems, tags: Record<string, string> | undefined): void {
-  for (const [k, v] of Object.entries(tags ?? {})) {
-    p.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `tags.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
-    p.check(typeof v === "string" && v.length <= 256, `tags.${k}`, v, "tag values must be strings of at most 256 characters");
-  }
-}
+
 
 /** How many subnets a list holds, or undefined when it is a Terraform list token (a lookup) of unknown length. */
 function subnetCountIfKnown(subnetIds: readonly string[] | undefined): number | undefined {
