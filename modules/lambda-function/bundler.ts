@@ -4,7 +4,9 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type * as esbuild from "esbuild";
-import type { BuildOptions, BuildResult, Metafile } from "esbuild";
+import type { BuildOptions, BuildResult, Metafile, OutputFile } from "esbuild";
+import { chunkSizes } from "./bundle-sizes.js";
+import type { PackageSize } from "./bundle-sizes.js";
 import { zipPackage } from "./zip.js";
 
 /**
@@ -12,13 +14,19 @@ import { zipPackage } from "./zip.js";
  * {@link FunctionCode.fromProject}, which builds on demand when a bundle is missing or stale, so both produce
  * byte-identical packages from the same sources.
  *
+ * Code splitting: the entry `index.mjs` plus chunks in `chunks/`. Code behind a dynamic `import()` (ioredis and
+ * the Secrets Manager client, which the runtime kit loads only when Redis is configured; the SDK's SSO, INI,
+ * process and web-identity credential providers, never used in Lambda) lands in chunks that a cold start does not
+ * parse unless that `import()` runs. Without splitting esbuild inlines every dynamic import into the one file.
+ *
  * Output layout (under `outDir`, default `dist/`):
  * - `functions/<name>.zip`: the deployment package, zipped here (reproducibly, see zip.ts) so that synth only
  *   copies it: zipping every function once per stack was the largest part of synth time.
- * - `functions/<name>/index.mjs`: the same package unzipped, for tools and tests that load the handler.
- *   Nothing else lives there, so the directory and the zip always hold the same files.
- * - `artifacts/<name>/index.mjs.map`, `metafile.json`, `index.mjs.LEGAL.txt`: build artifacts that are NOT
- *   deployed. The map sits at the same depth as the bundle, so its relative `sources` hold for either location.
+ * - `functions/<name>/index.mjs` and `functions/<name>/chunks/*.mjs`: the same package unzipped, for tools and
+ *   tests that load the handler. Nothing else lives there, so the directory and the zip hold the same files.
+ * - `artifacts/<name>/`: `metafile.json`, and each output's `.map` and `.LEGAL.txt` at the same relative path as
+ *   its `.mjs` (`index.mjs.map`, `chunks/<chunk>.mjs.map`): build artifacts that are NOT deployed. A map sits at
+ *   the same depth as its code, so its relative `sources` hold for either location.
  */
 
 export interface BundleOptions {
@@ -40,6 +48,7 @@ export interface BundleOptions {
 
 export interface BundleLayout {
   readonly packageDir: string;
+  /** The entry file, `<packageDir>/index.mjs`; its chunks are in `<packageDir>/chunks/`. */
   readonly bundleFile: string;
   /** The deployment zip: `functions/<name>.zip`, holding exactly what `packageDir` holds. */
   readonly zipFile: string;
@@ -48,23 +57,39 @@ export interface BundleLayout {
   readonly sourceMapFile: string;
 }
 
-export interface InputSize {
-  /** Path relative to the project root, as in the metafile. */
+/** One file of the deployment package. */
+export interface PackageFile {
+  /** Path inside the package (and the zip), `/`-separated: `index.mjs`, `chunks/<name>-<hash>.mjs`. */
   readonly path: string;
-  /** Bytes this input contributes to the minified bundle. */
-  readonly bytesInOutput: number;
+  readonly bytes: number;
+  /** Loaded by every cold start: the entry, or a chunk it reaches through static imports. */
+  readonly init: boolean;
 }
 
 export interface BundleResult {
   readonly name: string;
   readonly layout: BundleLayout;
-  readonly bundleBytes: number;
+  /** The package's files, by path. */
+  readonly files: readonly PackageFile[];
+  /** Bytes every cold start parses: the entry plus the chunks it imports statically. The budget applies to this. */
+  readonly initBytes: number;
+  /** Bytes of every JS file of the package, lazy chunks included. */
+  readonly totalBytes: number;
+  /** Each JS file gzipped (level 9), summed: about what the zip holds, as it deflates file by file. */
   readonly gzipBytes: number;
+  /** Chunks loaded only through a dynamic `import()`. */
+  readonly lazyChunks: number;
+  /**
+   * Chunks esbuild emitted that no import reaches (their `import()` was tree-shaken away), left out of the package:
+   * paths as they would have been in it. Listed in the metafile still.
+   */
+  readonly unreachableChunks: readonly string[];
   /** Bytes of the deployment zip (what Lambda receives; its code size limit is 50 MB zipped). */
   readonly zipBytes: number;
-  /** SHA-256 of the bundle, hex: equal hashes mean byte-identical bundles. */
+  /** SHA-256 of the deployment zip, hex: equal hashes mean byte-identical packages (the same `source_code_hash`). */
   readonly sha256: string;
-  readonly topInputs: readonly InputSize[];
+  /** Every package (or project folder) in the bundle, largest at init first. */
+  readonly packages: readonly PackageSize[];
   readonly metafile: Metafile;
 }
 
@@ -80,6 +105,8 @@ export class BundleError extends Error {
 }
 
 export const BUNDLE_FILE = "index.mjs";
+/** Where chunks go, inside the package. */
+export const CHUNKS_DIR = "chunks";
 /** The handler export every function exposes: `export async function handler(event, context)`. */
 export const HANDLER = "index.handler";
 
@@ -112,9 +139,13 @@ export function esbuildOptions(options: BundleOptions): BuildOptions & { metafil
   const entry = resolve(root, options.entry ?? join("functions", options.name, "handler.ts"));
   return {
     absWorkingDir: root,
-    entryPoints: [entry],
-    // esbuild "writes" next to the artifacts; bundleFunction moves the bundle itself into the package dir.
-    outfile: join(bundleLayout(outDir, options.name).artifactsDir, BUNDLE_FILE),
+    entryPoints: [{ in: entry, out: BUNDLE_FILE.replace(/\.mjs$/, "") }],
+    // esbuild "writes" (write: false) into the package dir; writeOutputs moves maps and LEGAL files to artifacts/.
+    outdir: bundleLayout(outDir, options.name).packageDir,
+    splitting: true,
+    // Chunk names carry a content hash: a chunk that did not change keeps its name and bytes.
+    chunkNames: `${CHUNKS_DIR}/[name]-[hash]`,
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     format: "esm",
     platform: "node",
@@ -129,6 +160,7 @@ export function esbuildOptions(options: BundleOptions): BuildOptions & { metafil
     metafile: true,
     write: false,
     external: options.bundleAwsSdk === false ? RUNTIME_PROVIDED : [],
+    // In every chunk (~100 bytes each): esbuild's `require` helper lands in whichever shared chunk it chooses.
     banner: { js: REQUIRE_SHIM },
     charset: "utf8",
     logLevel: "silent",
@@ -172,51 +204,83 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
   const root = resolve(options.projectRoot);
   const outDir = resolve(root, options.outDir ?? "dist");
   const layout = bundleLayout(outDir, options.name);
-  const esbuildBundle = join(layout.artifactsDir, BUNDLE_FILE);
-  const bundle = result.outputFiles.find((f) => f.path === esbuildBundle);
-  if (!bundle) throw new BundleError(options.name, `esbuild produced no ${BUNDLE_FILE} (outputs: ${result.outputFiles.map((f) => f.path).join(", ")})`);
+  const fail = (message: string) => new BundleError(options.name, `${message} (outputs: ${result.outputFiles.map((f) => f.path).join(", ")})`);
+  if (!result.outputFiles.some((f) => f.path === layout.bundleFile)) throw fail(`esbuild produced no ${BUNDLE_FILE}`);
 
-  mkdirSync(layout.packageDir, { recursive: true });
-  mkdirSync(layout.artifactsDir, { recursive: true });
+  const metafileKey = (path: string) => relative(root, path).split("\\").join("/");
+  const sizes = chunkSizes(result.metafile, metafileKey(layout.bundleFile));
+  const atInit = new Set(sizes.initOutputs);
+  const unreachable = sizes.unreachableOutputs.map((key) => resolve(root, key));
+
+  // The package: every JS output an import can reach. Everything else (maps, LEGAL files) is an artifact, at the
+  // same relative path; an unreachable chunk is left out with its map and LEGAL file.
+  const code: OutputFile[] = [];
+  const artifacts: Array<{ target: string; file: OutputFile }> = [];
+  for (const file of result.outputFiles) {
+    const inPackage = relative(layout.packageDir, file.path);
+    if (inPackage.startsWith("..")) throw fail(`esbuild wrote ${file.path} outside ${layout.packageDir}`);
+    if (unreachable.some((chunk) => file.path === chunk || file.path.startsWith(`${chunk}.`))) continue;
+    if (file.path.endsWith(".mjs")) code.push(file);
+    else artifacts.push({ target: join(layout.artifactsDir, inPackage), file });
+  }
+
   const staging = join(outDir, ".staging");
   mkdirSync(staging, { recursive: true });
-
   const written = new Set<string>();
-  for (const file of result.outputFiles) {
-    const target = file === bundle ? layout.bundleFile : file.path;
+  for (const file of code) {
+    writeAtomically(staging, file.path, file.contents);
+    written.add(file.path);
+  }
+  for (const { target, file } of artifacts) {
     writeAtomically(staging, target, file.contents);
     written.add(target);
   }
   writeAtomically(staging, layout.metafileFile, `${JSON.stringify(result.metafile, null, 2)}\n`);
   written.add(layout.metafileFile);
   // Written last: staleReason dates the build by the zip, so a build interrupted before this line is redone.
-  const zip = zipPackage([{ path: BUNDLE_FILE, data: bundle.contents }]);
+  const zip = zipPackage(code.map((f) => ({ path: packagePath(layout, f.path), data: f.contents })));
   writeAtomically(staging, layout.zipFile, zip);
-  // The package directory mirrors the zip: a file left from an older build would be there and not in the
-  // zip. Stale artifacts (a LEGAL.txt from a build that bundled more) would mislead whoever reads them.
-  for (const dir of [layout.packageDir, layout.artifactsDir]) {
-    for (const entry of readdirSync(dir)) {
-      if (!written.has(join(dir, entry))) rmSync(join(dir, entry), { recursive: true, force: true });
-    }
-  }
+  // The package directory mirrors the zip: a chunk left from an older build would be there and not in the zip.
+  // Stale artifacts (the map of a chunk that is gone) would mislead whoever reads them.
+  removeAllBut(layout.packageDir, written);
+  removeAllBut(layout.artifactsDir, written);
 
-  const outputKey = relative(root, esbuildBundle).split("\\").join("/");
-  const inputs = result.metafile.outputs[outputKey]?.inputs ?? {};
-  const topInputs = Object.entries(inputs)
-    .map(([path, v]) => ({ path, bytesInOutput: v.bytesInOutput }))
-    .sort((a, b) => b.bytesInOutput - a.bytesInOutput || a.path.localeCompare(b.path))
-    .slice(0, 5);
+  const files = code
+    .map((f) => ({ path: packagePath(layout, f.path), bytes: f.contents.byteLength, init: atInit.has(metafileKey(f.path)) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   return {
     name: options.name,
     layout,
-    bundleBytes: bundle.contents.byteLength,
-    gzipBytes: gzipSync(bundle.contents, { level: 9 }).byteLength,
+    files,
+    initBytes: sizes.initBytes,
+    totalBytes: sizes.totalBytes,
+    gzipBytes: code.reduce((n, f) => n + gzipSync(f.contents, { level: 9 }).byteLength, 0),
+    lazyChunks: sizes.lazyOutputs.length,
+    unreachableChunks: sizes.unreachableOutputs.map((key) => packagePath(layout, resolve(root, key))),
     zipBytes: zip.byteLength,
-    sha256: createHash("sha256").update(bundle.contents).digest("hex"),
-    topInputs,
+    sha256: createHash("sha256").update(zip).digest("hex"),
+    packages: sizes.packages,
     metafile: result.metafile,
   };
+}
+
+/** A file's path inside the package and the zip: relative to the package directory, `/`-separated. */
+function packagePath(layout: BundleLayout, file: string): string {
+  return relative(layout.packageDir, file).split("\\").join("/");
+}
+
+/** Removes every file under `dir` that is not in `keep`, and the directories this leaves empty. */
+function removeAllBut(dir: string, keep: ReadonlySet<string>): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeAllBut(full, keep);
+      if (readdirSync(full).length === 0) rmSync(full, { recursive: true, force: true });
+    } else if (!keep.has(full)) {
+      rmSync(full, { force: true });
+    }
+  }
 }
 
 /**

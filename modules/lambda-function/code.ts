@@ -13,7 +13,7 @@ export type FunctionCode = ZipFileCode | PackageDirCode;
 
 export interface ZipFileCode {
   readonly kind: "zip";
-  /** Absolute path of the deployment zip (holds `index.mjs` at its root). */
+  /** Absolute path of the deployment zip (holds `index.mjs` at its root, and its chunks under `chunks/`). */
   readonly zipFile: string;
   /** The command that (re)creates the package, named in errors when it is missing. */
   readonly buildCommand: string;
@@ -21,7 +21,7 @@ export interface ZipFileCode {
 
 export interface PackageDirCode {
   readonly kind: "directory";
-  /** Absolute path of the package directory (holds `index.mjs`). */
+  /** Absolute path of the package directory (holds `index.mjs`, and its chunks under `chunks/`). */
   readonly packageDir: string;
   /** The command that (re)creates the package, named in errors when it is missing. */
   readonly buildCommand: string;
@@ -29,7 +29,7 @@ export interface PackageDirCode {
 
 export class BundleNotFoundError extends Error {
   constructor(what: string, buildCommand: string) {
-    super(`Lambda bundle not found: ${what}. Run \`${buildCommand}\` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/index.mjs).`);
+    super(`Lambda bundle not found: ${what}. Run \`${buildCommand}\` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/: index.mjs and its chunks).`);
     this.name = "BundleNotFoundError";
   }
 }
@@ -43,10 +43,11 @@ export const FunctionCode = {
    * The bundle of `functions/<name>/handler.ts`, zipped in `dist/functions/<name>.zip`, as `npm run build`
    * writes it.
    *
-   * When the zip or the bundle is missing, or older than one of the project sources it was built from (the
-   * metafile lists them) or than `package-lock.json`, it is rebuilt here with the same esbuild options, once per
-   * process. So `cdktn synth`/`deploy` and the tests work from a clean clone and never ship a stale handler,
-   * while `npm run synth` (which builds first) pays nothing at synth time. Dependency files are not stat'ed: npm
+   * When the zip, a file of the package (the entry or a chunk) or the metafile is missing, or the zip or a package
+   * file is older than one of the project sources it was built from (the metafile lists them) or than
+   * `package-lock.json`, it is rebuilt here with the same esbuild options, once per process. So `cdktn
+   * synth`/`deploy` and the tests work from a clean clone and never ship a stale handler, while `npm run synth`
+   * (which builds first) pays nothing at synth time. Dependency files are not stat'ed: npm
    * extracts them with a fixed old mtime, which is why the lockfile stands in for them.
    */
   fromProject(name: string, options: { projectRoot: string; outDir?: string; bundleAwsSdk?: boolean }): ZipFileCode {
@@ -86,8 +87,18 @@ export function staleReason(projectRoot: string, layout: BundleLayout): string |
   for (const file of [layout.bundleFile, layout.zipFile, layout.metafileFile]) {
     if (!existsSync(file)) return `no ${relative(projectRoot, file)}`;
   }
-  // The build writes the zip last: a build is as old as the older of its two deployable outputs.
-  const builtAt = Math.min(statSync(layout.bundleFile).mtimeMs, statSync(layout.zipFile).mtimeMs);
+  // The package directory must hold every file of the zip (the entry and its chunks): tools and tests load it.
+  let entries: string[];
+  try {
+    entries = zipEntryPaths(readFileSync(layout.zipFile));
+  } catch (error) {
+    return `${relative(projectRoot, layout.zipFile)} is not a readable zip (${(error as Error).message})`;
+  }
+  const packageFiles = entries.map((entry) => join(layout.packageDir, ...entry.split("/")));
+  const missing = packageFiles.find((file) => !existsSync(file));
+  if (missing) return `no ${relative(projectRoot, missing)}`;
+  // The build writes the zip last: a build is as old as the oldest of its deployable outputs.
+  const builtAt = Math.min(statSync(layout.zipFile).mtimeMs, ...packageFiles.map((file) => statSync(file).mtimeMs));
   const metafile = JSON.parse(readFileSync(layout.metafileFile, "utf8")) as { inputs?: Record<string, unknown> };
   // Files only (`ns:path` inputs come from esbuild plugins or disabled modules), and not dependencies.
   const sources = Object.keys(metafile.inputs ?? {}).filter((p) => !/^[\w-]+:/.test(p) && !p.split("/").includes("node_modules"));

@@ -1,50 +1,82 @@
 import type { BundleResult } from "../../modules/lambda-function/index.js";
 
 export const KB = 1024;
+/** Packages listed under each function: the largest at init (what the budget is on). */
+export const TOP_PACKAGES = 5;
+/** Lazy-only packages named on each function's last line: what splitting keeps out of the cold start. */
+export const TOP_LAZY_PACKAGES = 3;
 
 export interface BudgetCheck {
   readonly name: string;
-  readonly bundleBytes: number;
+  /** Bytes every cold start loads: the budget applies to these. */
+  readonly initBytes: number;
+  /** Every JS file of the package, for context. */
+  readonly totalBytes: number;
   readonly budgetBytes: number;
 }
 
-/** Bundles larger than their budget. */
+/** Functions whose init bytes (entry + statically imported chunks) exceed their budget. */
 export function overBudget(results: readonly BundleResult[], budgetOf: (name: string) => number): BudgetCheck[] {
   return results
-    .map((r) => ({ name: r.name, bundleBytes: r.bundleBytes, budgetBytes: budgetOf(r.name) }))
-    .filter((c) => c.bundleBytes > c.budgetBytes);
+    .map((r) => ({ name: r.name, initBytes: r.initBytes, totalBytes: r.totalBytes, budgetBytes: budgetOf(r.name) }))
+    .filter((c) => c.initBytes > c.budgetBytes);
+}
+
+/** The stderr line of a function over budget. */
+export function formatOverBudget(o: BudgetCheck): string {
+  return (
+    `${o.name}: init is ${o.initBytes.toLocaleString("en-US")} bytes (entry + statically imported chunks), over its budget of ` +
+    `${o.budgetBytes.toLocaleString("en-US")} bytes (${(o.budgetBytes / KB).toLocaleString("en-US")} KB); ${o.totalBytes.toLocaleString("en-US")} bytes with lazy chunks; ` +
+    "see its largest packages at init above"
+  );
 }
 
 /**
- * The build table: one row per function (bundle and gzip bytes, budget), its five largest inputs by bytes in
- * the minified bundle on the following lines.
+ * The build table: one row per function (init bytes, total bytes, gzip, lazy chunks, budget on init), its largest
+ * packages at init on the following lines (bytes at init, and bytes of the same package in lazy chunks), then the
+ * largest packages found only in lazy chunks.
  */
 export function formatReport(results: readonly BundleResult[], budgetOf: (name: string) => number): string {
-  const rows = results.map((r) => ({
-    name: r.name,
-    bundle: bytes(r.bundleBytes),
-    gzip: bytes(r.gzipBytes),
-    budget: `${(budgetOf(r.name) / KB).toLocaleString("en-US")} KB`,
-    status: r.bundleBytes > budgetOf(r.name) ? "OVER BUDGET" : "ok",
-    inputs: r.topInputs.map((i) => ({ path: i.path.replace(/^node_modules\//, ""), size: bytes(i.bytesInOutput) })),
-  }));
-  const header = { name: "function", bundle: "bundle", gzip: "gzip", budget: "budget", status: "", inputs: [] };
-  const w = {
-    name: Math.max(...[header, ...rows].map((r) => r.name.length)),
-    bundle: Math.max(...[header, ...rows].map((r) => r.bundle.length)),
-    gzip: Math.max(...[header, ...rows].map((r) => r.gzip.length)),
-    budget: Math.max(...[header, ...rows].map((r) => r.budget.length)),
-    status: Math.max(6, ...rows.map((r) => r.status.length)),
-    path: Math.max(0, ...rows.flatMap((r) => r.inputs.map((i) => i.path.length))),
+  const rows = results.map((r) => {
+    const top = r.packages.filter((p) => p.initBytes > 0).slice(0, TOP_PACKAGES);
+    const lazyOnly = r.packages
+      .filter((p) => p.initBytes === 0)
+      .sort((a, b) => b.lazyBytes - a.lazyBytes || a.name.localeCompare(b.name))
+      .slice(0, TOP_LAZY_PACKAGES);
+    return {
+      cells: {
+        name: r.name,
+        init: bytes(r.initBytes),
+        total: bytes(r.totalBytes),
+        gzip: bytes(r.gzipBytes),
+        lazy: String(r.lazyChunks),
+        budget: `${(budgetOf(r.name) / KB).toLocaleString("en-US")} KB`,
+        status: r.initBytes > budgetOf(r.name) ? "OVER BUDGET" : "ok",
+      },
+      top: top.map((p) => ({ name: p.name, init: bytes(p.initBytes), lazy: p.lazyBytes > 0 ? `+ ${bytes(p.lazyBytes)} lazy` : "" })),
+      lazyOnly: lazyOnly.length ? `lazy only: ${lazyOnly.map((p) => `${p.name} ${bytes(p.lazyBytes)}`).join(", ")}` : "",
+    };
+  });
+  const header = { name: "function", init: "init", total: "total", gzip: "gzip", lazy: "lazy chunks", budget: "budget (init)", status: "" };
+  type Cells = typeof header;
+  const all = [header, ...rows.map((r) => r.cells)];
+  const width = (k: keyof Cells) => Math.max(...all.map((c) => c[k].length));
+  const w = { name: width("name"), init: width("init"), total: width("total"), gzip: width("gzip"), lazy: width("lazy"), budget: width("budget"), status: Math.max(11, width("status")) };
+  const pkg = {
+    name: Math.max(0, ...rows.flatMap((r) => r.top.map((p) => p.name.length))),
+    init: Math.max(0, ...rows.flatMap((r) => r.top.map((p) => p.init.length))),
   };
-  const lead = (r: { name: string; bundle: string; gzip: string; budget: string; status: string }) =>
-    `${r.name.padEnd(w.name)}  ${r.bundle.padStart(w.bundle)}  ${r.gzip.padStart(w.gzip)}  ${r.budget.padStart(w.budget)}  ${r.status.padEnd(w.status)}`;
+  const lead = (c: Cells) =>
+    `${c.name.padEnd(w.name)}  ${c.init.padStart(w.init)}  ${c.total.padStart(w.total)}  ${c.gzip.padStart(w.gzip)}  ${c.lazy.padStart(w.lazy)}  ${c.budget.padStart(w.budget)}  ${c.status.padEnd(w.status)}`;
   const blank = " ".repeat(lead(header).length);
-  const lines = [`${lead(header)}  top 5 inputs (bytes in bundle)`];
+  const packageCell = (p: { name: string; init: string; lazy: string }) => `${p.name.padEnd(pkg.name)}  ${p.init.padStart(pkg.init)}  ${p.lazy}`.trimEnd();
+
+  const lines = [`${lead(header)}  top ${TOP_PACKAGES} packages at init (bytes at init, + bytes in lazy chunks)`];
   for (const r of rows) {
-    const [first, ...rest] = r.inputs;
-    lines.push(`${lead(r)}  ${first ? `${first.path.padEnd(w.path)}  ${first.size}` : ""}`.trimEnd());
-    for (const i of rest) lines.push(`${blank}  ${i.path.padEnd(w.path)}  ${i.size}`);
+    const [first, ...rest] = r.top;
+    lines.push(`${lead(r.cells)}  ${first ? packageCell(first) : ""}`.trimEnd());
+    for (const p of rest) lines.push(`${blank}  ${packageCell(p)}`);
+    if (r.lazyOnly) lines.push(`${blank}  ${r.lazyOnly}`);
   }
   return lines.join("\n");
 }

@@ -17,9 +17,12 @@ export interface BuildOptions {
   readonly only?: readonly string[];
   /** @default true (see BundleOptions.bundleAwsSdk) */
   readonly bundleAwsSdk?: boolean;
-  /** Budget of every function without its own, in bytes of minified bundle. @default 400 KB */
+  /**
+   * Budget of every function without its own, in init bytes (the entry and the chunks it imports statically: what
+   * every cold start parses). @default 400 KB
+   */
   readonly defaultBudgetBytes?: number;
-  /** Per-function budgets in bytes. */
+  /** Per-function budgets in init bytes. */
   readonly budgets?: Readonly<Record<string, number>>;
 }
 
@@ -30,7 +33,7 @@ export interface BuildReport {
   readonly elapsedMs: number;
 }
 
-/** Bundles every handler (in parallel) and checks each bundle against its budget. */
+/** Bundles every handler (in parallel) and checks each one's init bytes against its budget. */
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const root = resolve(options.projectRoot);

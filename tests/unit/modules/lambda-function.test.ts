@@ -7,7 +7,7 @@ import { App, TerraformStack, TerraformVariable } from "cdktn";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { PropValidationError } from "../../../modules/core/index.js";
 import { DynamoTable } from "../../../modules/dynamodb-table/index.js";
-import { BundleNotFoundError, FunctionCode, LambdaFunction, bundleFunction, bundleLayout, staleReason, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
+import { BundleNotFoundError, FunctionCode, LambdaFunction, bundleFunction, bundleLayout, compareWalkOrder, staleReason, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
 import type { BundleLayout, FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
 import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
@@ -286,7 +286,7 @@ describe("LambdaFunction: the deployment package", () => {
     }
     throw new Error("synth succeeded");
   }
-  const buildHint = "Run `npm run build` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/index.mjs).";
+  const buildHint = "Run `npm run build` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/: index.mjs and its chunks).";
 
   it("fails with the command to run when the zip is missing", () => {
     const missing = join(tmpdir(), "no-such-bundle", "functions", "x.zip");
@@ -358,6 +358,22 @@ describe("LambdaFunction: the deployment package", () => {
     expect(fromDirectory.zip.equals(readFileSync(tiny.zipFile))).toBe(true);
   });
 
+  it("has those very bytes for a package with chunks too: entries in cdktn's directory-walk order", async () => {
+    const lazy = await bundleFunction({ name: "lazy", entry: "tests/unit/scripts/fixtures/functions/lazy/handler.ts", projectRoot, outDir: tmp("lazy-zip-") });
+    expect(zipEntryPaths(readFileSync(lazy.layout.zipFile))).toEqual([expect.stringMatching(/^chunks\/chunk-/), expect.stringMatching(/^chunks\/heavy-/), "index.mjs"]);
+    const fromDirectory = synthToDisk(FunctionCode.fromPackageDir(lazy.layout.packageDir));
+    expect(fromDirectory.zip.equals(readFileSync(lazy.layout.zipFile))).toBe(true);
+    expect(synthToDisk(FunctionCode.fromZipFile(lazy.layout.zipFile)).fn.source_code_hash).toMatch(/^\$\{filebase64sha256\("assets\/.*\/lazy\.zip"\)\}$/);
+  }, 60_000);
+
+  it("orders zip entries as cdktn's walk meets them (segment by segment), not by whole path", () => {
+    expect(compareWalkOrder("a/y.mjs", "a-b/x.mjs")).toBeLessThan(0); // "a" < "a-b", although "a-" < "a/"
+    expect(compareWalkOrder("chunks/x.mjs", "index.mjs")).toBeLessThan(0);
+    expect(compareWalkOrder("a", "a/b")).toBeLessThan(0);
+    const data = new Uint8Array();
+    expect(zipEntryPaths(zipPackage([{ path: "a-b/x.mjs", data }, { path: "index.mjs", data }, { path: "a/y.mjs", data }]))).toEqual(["a/y.mjs", "a-b/x.mjs", "index.mjs"]);
+  });
+
   it("records index.mjs as a regular file with mode 0644, made on Unix, dated 1980-01-01 (nothing from the machine that built it)", () => {
     const zip = readFileSync(tiny.zipFile);
     expect(zipEntryPaths(zip)).toEqual(["index.mjs"]);
@@ -387,14 +403,19 @@ describe("LambdaFunction: the deployment package", () => {
 });
 
 describe("FunctionCode.fromProject: builds on demand, once, and never uses a stale bundle", () => {
-  /** A throwaway project inside the repository, so its handler resolves the repository's node_modules. */
+  /**
+   * A throwaway project inside the repository, so its handler resolves the repository's node_modules. Its handler
+   * loads `later.ts` on demand, so the package has a chunk.
+   */
   function project(): { root: string; handler: string } {
     const root = tmp("test-project-", join(projectRoot, "dist"));
     mkdirSync(join(root, "functions", "hello"), { recursive: true });
     const handler = join(root, "functions", "hello", "handler.ts");
-    writeFileSync(handler, 'export async function handler(): Promise<string> {\n  return "hello";\n}\n');
+    writeFileSync(handler, 'export async function handler(): Promise<string> {\n  const { later } = await import("./later.js");\n  return `hello ${later}`;\n}\n');
+    writeFileSync(join(root, "functions", "hello", "later.ts"), 'export const later = "later";\n');
     return { root, handler };
   }
+  const chunkOf = (layout: BundleLayout) => zipEntryPaths(readFileSync(layout.zipFile)).find((p) => p.startsWith("chunks/"))!;
 
   it("builds a missing bundle into dist/functions/<name>.zip and <name>/, and reuses it for later stacks of the same process", () => {
     mkdirSync(join(projectRoot, "dist"), { recursive: true });
@@ -403,8 +424,8 @@ describe("FunctionCode.fromProject: builds on demand, once, and never uses a sta
     expect(staleReason(root, layout)).toBe("no dist/functions/hello/index.mjs");
     const first = FunctionCode.fromProject("hello", { projectRoot: root });
     expect(first).toEqual({ kind: "zip", zipFile: layout.zipFile, buildCommand: "npm run build" });
-    expect(readFileSync(layout.bundleFile, "utf8")).toContain('"hello"');
-    expect(zipEntryPaths(readFileSync(layout.zipFile))).toEqual(["index.mjs"]);
+    expect(readFileSync(layout.bundleFile, "utf8")).toContain("hello ");
+    expect(zipEntryPaths(readFileSync(layout.zipFile))).toEqual([expect.stringMatching(/^chunks\/later-[A-Z0-9]{8}\.mjs$/), "index.mjs"]);
     expect(staleReason(root, layout)).toBeUndefined();
     const builtAt = statSync(layout.zipFile).mtimeMs;
     expect(FunctionCode.fromProject("hello", { projectRoot: root })).toBe(first);
@@ -418,7 +439,7 @@ describe("FunctionCode.fromProject: builds on demand, once, and never uses a sta
     FunctionCode.fromProject("hello", { projectRoot: root });
     const earlier = new Date(statSync(handler).mtimeMs - 10_000);
     utimesSync(layout.zipFile, earlier, earlier);
-    expect(staleReason(root, layout)).toBe("functions/hello/handler.ts changed");
+    expect(staleReason(root, layout)).toMatch(/^functions\/hello\/(handler|later)\.ts changed$/);
     rmSync(layout.zipFile);
     expect(staleReason(root, layout)).toBe("no dist/functions/hello.zip");
   });
@@ -431,6 +452,28 @@ describe("FunctionCode.fromProject: builds on demand, once, and never uses a sta
     const later = new Date(statSync(layout.bundleFile).mtimeMs + 10_000);
     utimesSync(handler, later, later);
     expect(staleReason(root, layout)).toBe("functions/hello/handler.ts changed");
+  });
+
+  it("sees a chunk missing from the package directory, or older than a source, as stale", () => {
+    mkdirSync(join(projectRoot, "dist"), { recursive: true });
+    const { root, handler } = project();
+    const layout = bundleLayout(join(root, "dist"), "hello");
+    FunctionCode.fromProject("hello", { projectRoot: root });
+    const chunk = join(layout.packageDir, chunkOf(layout));
+    const earlier = new Date(statSync(handler).mtimeMs - 10_000);
+    utimesSync(chunk, earlier, earlier);
+    expect(staleReason(root, layout)).toMatch(/^functions\/hello\/(handler|later)\.ts changed$/);
+    rmSync(chunk);
+    expect(staleReason(root, layout)).toBe(`no dist/functions/hello/${chunkOf(layout)}`);
+  });
+
+  it("sees a zip that is not a zip as stale", () => {
+    mkdirSync(join(projectRoot, "dist"), { recursive: true });
+    const { root } = project();
+    const layout = bundleLayout(join(root, "dist"), "hello");
+    FunctionCode.fromProject("hello", { projectRoot: root });
+    writeFileSync(layout.zipFile, "not a zip");
+    expect(staleReason(root, layout)).toMatch(/^dist\/functions\/hello\.zip is not a readable zip \(/);
   });
 });
 
