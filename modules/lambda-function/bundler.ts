@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type * as esbuild from "esbuild";
-import type { BuildOptions, BuildResult, Metafile, OutputFile } from "esbuild";
+import type { BuildOptions, BuildResult, Metafile } from "esbuild";
 import { chunkSizes } from "./bundle-sizes.js";
 import type { PackageSize } from "./bundle-sizes.js";
 import { zipPackage } from "./zip.js";
@@ -24,7 +24,7 @@ import { zipPackage } from "./zip.js";
  *   copies it: zipping every function once per stack was the largest part of synth time.
  * - `functions/<name>/index.mjs` and `functions/<name>/chunks/*.mjs`: the same package unzipped, for tools and
  *   tests that load the handler. Nothing else lives there, so the directory and the zip hold the same files.
- * - `artifacts/<name>/`: `metafile.json`, and each output's `.map` and `.LEGAL.txt` at the same relative path as
+ * - `artifacts/<name>/`: `metafile.json`, `build-settings.json`, and each output's `.map` and `.LEGAL.txt` at the same relative path as
  *   its `.mjs` (`index.mjs.map`, `chunks/<chunk>.mjs.map`): build artifacts that are NOT deployed. A map sits at
  *   the same depth as its code, so its relative `sources` hold for either location.
  */
@@ -55,6 +55,8 @@ export interface BundleLayout {
   readonly artifactsDir: string;
   readonly metafileFile: string;
   readonly sourceMapFile: string;
+  /** The esbuild settings the package was built with (see {@link buildSettings}); staleReason compares them. */
+  readonly settingsFile: string;
 }
 
 /** One file of the deployment package. */
@@ -129,19 +131,26 @@ export function bundleLayout(outDir: string, name: string): BundleLayout {
     artifactsDir,
     metafileFile: join(artifactsDir, "metafile.json"),
     sourceMapFile: join(artifactsDir, `${BUNDLE_FILE}.map`),
+    settingsFile: join(artifactsDir, "build-settings.json"),
   };
+}
+
+/** Where esbuild believes it writes a function's outputs: `<projectRoot>/dist/functions/<name>`. */
+function esbuildOutDir(projectRoot: string, name: string): string {
+  return bundleLayout(join(projectRoot, "dist"), name).packageDir;
 }
 
 /** The esbuild options for one function: everything that decides the bytes of the bundle is here. */
 export function esbuildOptions(options: BundleOptions): BuildOptions & { metafile: true; write: false } {
   const root = resolve(options.projectRoot);
-  const outDir = resolve(root, options.outDir ?? "dist");
   const entry = resolve(root, options.entry ?? join("functions", options.name, "handler.ts"));
   return {
     absWorkingDir: root,
     entryPoints: [{ in: entry, out: BUNDLE_FILE.replace(/\.mjs$/, "") }],
-    // esbuild "writes" (write: false) into the package dir; writeOutputs moves maps and LEGAL files to artifacts/.
-    outdir: bundleLayout(outDir, options.name).packageDir,
+    // Always the default package dir, whatever `outDir` is: esbuild hashes each chunk with its source map, whose
+    // `sources` are relative to the output directory, so another directory would give other chunk names and another
+    // zip. Nothing is written here (write: false): writeOutputs puts each file in its place under `outDir`.
+    outdir: esbuildOutDir(root, options.name),
     splitting: true,
     // Chunk names carry a content hash: a chunk that did not change keeps its name and bytes.
     chunkNames: `${CHUNKS_DIR}/[name]-[hash]`,
@@ -165,6 +174,16 @@ export function esbuildOptions(options: BundleOptions): BuildOptions & { metafil
     charset: "utf8",
     logLevel: "silent",
   };
+}
+
+/**
+ * The esbuild settings of a function without its paths (working directory, entry, output directory), as JSON.
+ * Written next to the metafile: a package built with other settings (an older version of this file, or
+ * `bundleAwsSdk` switched) is stale even when no source changed.
+ */
+export function buildSettings(options: BundleOptions): string {
+  const { absWorkingDir: _root, entryPoints: _entry, outdir: _outdir, ...settings } = esbuildOptions(options);
+  return `${JSON.stringify(settings, null, 2)}\n`;
 }
 
 /** Bundles one function with esbuild's async API (used by `npm run build`, several functions in parallel). */
@@ -205,40 +224,43 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
   const outDir = resolve(root, options.outDir ?? "dist");
   const layout = bundleLayout(outDir, options.name);
   const fail = (message: string) => new BundleError(options.name, `${message} (outputs: ${result.outputFiles.map((f) => f.path).join(", ")})`);
-  if (!result.outputFiles.some((f) => f.path === layout.bundleFile)) throw fail(`esbuild produced no ${BUNDLE_FILE}`);
+  const emittedDir = esbuildOutDir(root, options.name);
+  const emittedEntry = join(emittedDir, BUNDLE_FILE);
+  if (!result.outputFiles.some((f) => f.path === emittedEntry)) throw fail(`esbuild produced no ${BUNDLE_FILE}`);
 
   const metafileKey = (path: string) => relative(root, path).split("\\").join("/");
-  const sizes = chunkSizes(result.metafile, metafileKey(layout.bundleFile));
-  const atInit = new Set(sizes.initOutputs);
+  const sizes = chunkSizes(result.metafile, metafileKey(emittedEntry));
   const unreachable = sizes.unreachableOutputs.map((key) => resolve(root, key));
 
   // The package: every JS output an import can reach. Everything else (maps, LEGAL files) is an artifact, at the
   // same relative path; an unreachable chunk is left out with its map and LEGAL file.
-  const code: OutputFile[] = [];
-  const artifacts: Array<{ target: string; file: OutputFile }> = [];
+  const code: Array<{ path: string; target: string; contents: Uint8Array; init: boolean }> = [];
+  const artifacts: Array<{ target: string; contents: Uint8Array | string }> = [];
   for (const file of result.outputFiles) {
-    const inPackage = relative(layout.packageDir, file.path);
-    if (inPackage.startsWith("..")) throw fail(`esbuild wrote ${file.path} outside ${layout.packageDir}`);
+    const path = relative(emittedDir, file.path).split("\\").join("/");
+    if (path.startsWith("..")) throw fail(`esbuild wrote ${file.path} outside ${emittedDir}`);
     if (unreachable.some((chunk) => file.path === chunk || file.path.startsWith(`${chunk}.`))) continue;
-    if (file.path.endsWith(".mjs")) code.push(file);
-    else artifacts.push({ target: join(layout.artifactsDir, inPackage), file });
+    if (path.endsWith(".mjs")) {
+      code.push({ path, target: join(layout.packageDir, path), contents: file.contents, init: sizes.initOutputs.includes(metafileKey(file.path)) });
+    } else {
+      const target = join(layout.artifactsDir, path);
+      artifacts.push({ target, contents: path.endsWith(".map") ? relocateSourceMap(file.text, dirname(file.path), dirname(target)) : file.contents });
+    }
   }
 
   const staging = join(outDir, ".staging");
   mkdirSync(staging, { recursive: true });
   const written = new Set<string>();
-  for (const file of code) {
-    writeAtomically(staging, file.path, file.contents);
-    written.add(file.path);
-  }
-  for (const { target, file } of artifacts) {
-    writeAtomically(staging, target, file.contents);
+  for (const { target, contents } of [...code, ...artifacts]) {
+    writeAtomically(staging, target, contents);
     written.add(target);
   }
   writeAtomically(staging, layout.metafileFile, `${JSON.stringify(result.metafile, null, 2)}\n`);
   written.add(layout.metafileFile);
+  writeAtomically(staging, layout.settingsFile, buildSettings(options));
+  written.add(layout.settingsFile);
   // Written last: staleReason dates the build by the zip, so a build interrupted before this line is redone.
-  const zip = zipPackage(code.map((f) => ({ path: packagePath(layout, f.path), data: f.contents })));
+  const zip = zipPackage(code.map((f) => ({ path: f.path, data: f.contents })));
   writeAtomically(staging, layout.zipFile, zip);
   // The package directory mirrors the zip: a chunk left from an older build would be there and not in the zip.
   // Stale artifacts (the map of a chunk that is gone) would mislead whoever reads them.
@@ -246,7 +268,7 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
   removeAllBut(layout.artifactsDir, written);
 
   const files = code
-    .map((f) => ({ path: packagePath(layout, f.path), bytes: f.contents.byteLength, init: atInit.has(metafileKey(f.path)) }))
+    .map((f) => ({ path: f.path, bytes: f.contents.byteLength, init: f.init }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   return {
@@ -257,7 +279,7 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
     totalBytes: sizes.totalBytes,
     gzipBytes: code.reduce((n, f) => n + gzipSync(f.contents, { level: 9 }).byteLength, 0),
     lazyChunks: sizes.lazyOutputs.length,
-    unreachableChunks: sizes.unreachableOutputs.map((key) => packagePath(layout, resolve(root, key))),
+    unreachableChunks: sizes.unreachableOutputs.map((key) => relative(emittedDir, resolve(root, key)).split("\\").join("/")),
     zipBytes: zip.byteLength,
     sha256: createHash("sha256").update(zip).digest("hex"),
     packages: sizes.packages,
@@ -265,9 +287,17 @@ function writeOutputs(options: BundleOptions, result: BuildResult<BuildOptions &
   };
 }
 
-/** A file's path inside the package and the zip: relative to the package directory, `/`-separated. */
-function packagePath(layout: BundleLayout, file: string): string {
-  return relative(layout.packageDir, file).split("\\").join("/");
+/**
+ * A source map's `sources` are relative to the map; esbuild made them for `fromDir`. Rewritten for the map's real
+ * directory when that differs (an `outDir` at another depth than `dist/`); byte for byte the same otherwise.
+ */
+function relocateSourceMap(text: string, fromDir: string, toDir: string): string {
+  const map = JSON.parse(text) as { sources?: string[] };
+  const sources = map.sources ?? [];
+  // Paths only: not esbuild's virtual sources (`<runtime>`, `<define:…>`) or URLs.
+  const relocated = sources.map((source) => (/^<|^[a-z][\w+.-]*:/i.test(source) ? source : relative(toDir, resolve(fromDir, source)).split("\\").join("/")));
+  if (relocated.every((source, i) => source === sources[i])) return text;
+  return JSON.stringify({ ...map, sources: relocated });
 }
 
 /** Removes every file under `dir` that is not in `keep`, and the directories this leaves empty. */

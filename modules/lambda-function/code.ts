@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { BUNDLE_FILE, bundleFunctionSync, bundleLayout } from "./bundler.js";
+import { BUNDLE_FILE, buildSettings, bundleFunctionSync, bundleLayout } from "./bundler.js";
 import type { BundleLayout } from "./bundler.js";
 import { zipEntryPaths } from "./zip.js";
 
@@ -43,9 +43,10 @@ export const FunctionCode = {
    * The bundle of `functions/<name>/handler.ts`, zipped in `dist/functions/<name>.zip`, as `npm run build`
    * writes it.
    *
-   * When the zip, a file of the package (the entry or a chunk) or the metafile is missing, or the zip or a package
+   * When the zip, a file of the package (the entry or a chunk) or the metafile is missing, when the zip or a package
    * file is older than one of the project sources it was built from (the metafile lists them) or than
-   * `package-lock.json`, it is rebuilt here with the same esbuild options, once per process. So `cdktn
+   * `package-lock.json`, or when it was built with other esbuild settings, it is rebuilt here with the same esbuild
+   * options as `npm run build`, once per process. So `cdktn
    * synth`/`deploy` and the tests work from a clean clone and never ship a stale handler, while `npm run synth`
    * (which builds first) pays nothing at synth time. Dependency files are not stat'ed: npm
    * extracts them with a fixed old mtime, which is why the lockfile stands in for them.
@@ -57,7 +58,7 @@ export const FunctionCode = {
     const known = ensured.get(key);
     if (known) return known;
     const layout = bundleLayout(outDir, name);
-    const stale = staleReason(root, layout);
+    const stale = staleReason(root, layout, buildSettings({ name, projectRoot: root, outDir, bundleAwsSdk: options.bundleAwsSdk }));
     if (stale) {
       const started = performance.now();
       bundleFunctionSync({ name, projectRoot: root, outDir, bundleAwsSdk: options.bundleAwsSdk });
@@ -82,10 +83,16 @@ export const FunctionCode = {
   },
 };
 
-/** Why the bundle must be rebuilt, or undefined when it is up to date. */
-export function staleReason(projectRoot: string, layout: BundleLayout): string | undefined {
-  for (const file of [layout.bundleFile, layout.zipFile, layout.metafileFile]) {
+/**
+ * Why the bundle must be rebuilt, or undefined when it is up to date. With `settings` (what {@link buildSettings}
+ * gives for the function now), a package built with other esbuild settings is stale too.
+ */
+export function staleReason(projectRoot: string, layout: BundleLayout, settings?: string): string | undefined {
+  for (const file of [layout.bundleFile, layout.zipFile, layout.metafileFile, layout.settingsFile]) {
     if (!existsSync(file)) return `no ${relative(projectRoot, file)}`;
+  }
+  if (settings !== undefined && readFileSync(layout.settingsFile, "utf8") !== settings) {
+    return `built with other esbuild settings than now (${relative(projectRoot, layout.settingsFile)})`;
   }
   // The package directory must hold every file of the zip (the entry and its chunks): tools and tests load it.
   let entries: string[];

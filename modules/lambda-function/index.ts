@@ -3,7 +3,7 @@ export { FunctionCode, BundleNotFoundError, staleReason } from "./code.js";
 export type { ZipFileCode, PackageDirCode } from "./code.js";
 export { zipPackage, zipEntryPaths, compareWalkOrder } from "./zip.js";
 export type { ZipEntry } from "./zip.js";
-export { bundleFunction, bundleFunctionSync, bundleLayout, esbuildOptions, BundleError, BUNDLE_FILE, CHUNKS_DIR, HANDLER } from "./bundler.js";
+export { bundleFunction, bundleFunctionSync, bundleLayout, buildSettings, esbuildOptions, BundleError, BUNDLE_FILE, CHUNKS_DIR, HANDLER } from "./bundler.js";
 export type { BundleOptions, BundleLayout, BundleResult, PackageFile } from "./bundler.js";
 export { chunkSizes, importClosure, packageOf, unscopedPackages } from "./bundle-sizes.js";
 export type { ChunkSizes, PackageSize } from "./bundle-sizes.js";

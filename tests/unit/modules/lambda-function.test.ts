@@ -7,7 +7,7 @@ import { App, TerraformStack, TerraformVariable } from "cdktn";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { PropValidationError } from "../../../modules/core/index.js";
 import { DynamoTable } from "../../../modules/dynamodb-table/index.js";
-import { BundleNotFoundError, FunctionCode, LambdaFunction, bundleFunction, bundleLayout, compareWalkOrder, staleReason, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
+import { BundleNotFoundError, FunctionCode, LambdaFunction, buildSettings, bundleFunction, bundleLayout, compareWalkOrder, staleReason, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
 import type { BundleLayout, FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
 import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
@@ -465,6 +465,21 @@ describe("FunctionCode.fromProject: builds on demand, once, and never uses a sta
     expect(staleReason(root, layout)).toMatch(/^functions\/hello\/(handler|later)\.ts changed$/);
     rmSync(chunk);
     expect(staleReason(root, layout)).toBe(`no dist/functions/hello/${chunkOf(layout)}`);
+  });
+
+  it("sees a package built with other esbuild settings as stale (an older bundler, bundleAwsSdk switched)", () => {
+    mkdirSync(join(projectRoot, "dist"), { recursive: true });
+    const { root } = project();
+    const outDir = join(root, "dist");
+    const layout = bundleLayout(outDir, "hello");
+    FunctionCode.fromProject("hello", { projectRoot: root });
+    const now = buildSettings({ name: "hello", projectRoot: root, outDir });
+    expect(readFileSync(layout.settingsFile, "utf8")).toBe(now);
+    expect(now).toContain('"splitting": true');
+    expect(staleReason(root, layout, now)).toBeUndefined();
+    expect(staleReason(root, layout, buildSettings({ name: "hello", projectRoot: root, outDir, bundleAwsSdk: false }))).toBe("built with other esbuild settings than now (dist/artifacts/hello/build-settings.json)");
+    rmSync(layout.settingsFile);
+    expect(staleReason(root, layout, now)).toBe("no dist/artifacts/hello/build-settings.json");
   });
 
   it("sees a zip that is not a zip as stale", () => {

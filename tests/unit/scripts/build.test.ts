@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
@@ -77,8 +77,8 @@ describe("build: bundling the fixture handlers", () => {
       const artifacts = filesUnder(join(outDir, "artifacts", name));
       expect(pkg.every((f) => f.endsWith(".mjs"))).toBe(true);
       expect(artifacts.filter((f) => f.endsWith(".map"))).toEqual(pkg.map((f) => `${f}.map`));
-      expect(artifacts).toContain("metafile.json");
-      expect(artifacts.every((f) => f === "metafile.json" || f.endsWith(".map") || f.endsWith(".LEGAL.txt"))).toBe(true);
+      expect(artifacts).toEqual(expect.arrayContaining(["build-settings.json", "metafile.json"]));
+      expect(artifacts.every((f) => f === "build-settings.json" || f === "metafile.json" || f.endsWith(".map") || f.endsWith(".LEGAL.txt"))).toBe(true);
     }
   });
 
@@ -241,6 +241,7 @@ describe("build: deterministic output", () => {
     expect(digestTree(outDir)).toEqual(first);
     const paths = Object.keys(first).map((p) => p.split("\\").join("/").replace(/-[A-Z0-9]{8}\.mjs/, "-<hash>.mjs"));
     expect(paths.filter((p) => p.includes("/lazy")).sort()).toEqual([
+      "artifacts/lazy/build-settings.json",
       "artifacts/lazy/chunks/chunk-<hash>.mjs.map",
       "artifacts/lazy/chunks/heavy-<hash>.mjs.map",
       "artifacts/lazy/index.mjs.map",
@@ -252,12 +253,23 @@ describe("build: deterministic output", () => {
     ]);
   }, 60_000);
 
-  it("gives the same package, zip bytes included, whatever the output directory", async () => {
-    const [a, b] = await Promise.all([tmp("build-a-"), tmp("build-b-")].map((outDir) => bundleFunction({ name: "with-sdk", entry: `${fixtures}/with-sdk/handler.ts`, projectRoot, outDir })));
+  it("gives the same package, zip bytes and chunk names included, whatever the output directory and its depth", async () => {
+    // esbuild hashes each chunk with its source map, whose paths depend on the output directory: the build fixes it.
+    const outDirs = [tmp("build-a-"), join(tmp("build-b-"), "one", "level", "deeper")];
+    const [a, b] = await Promise.all(outDirs.map((outDir) => bundleFunction({ name: "with-sdk", entry: `${fixtures}/with-sdk/handler.ts`, projectRoot, outDir })));
     expect(a!.files.length).toBeGreaterThan(1);
     expect(b!.files).toEqual(a!.files);
     expect(b!.sha256).toBe(a!.sha256);
     expect(readFileSync(b!.layout.zipFile).equals(readFileSync(a!.layout.zipFile))).toBe(true);
+    // and each map still points at the sources from where it is
+    for (const r of [a!, b!]) {
+      for (const f of r.files) {
+        const mapFile = join(r.layout.artifactsDir, `${f.path}.map`);
+        const { sources } = JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[] };
+        const missing = sources.filter((s) => !existsSync(resolve(dirname(mapFile), s)));
+        expect(missing, mapFile).toEqual([]);
+      }
+    }
   }, 60_000);
 
   it("removes chunks and maps of an older build that the new one no longer makes", async () => {
