@@ -4,8 +4,8 @@
 // Usage: npx tsx scripts/build.ts [--only <name>]… [--external-sdk] [--budget <KB> | --budget <name>=<KB>]…
 //                                 [--warn-over-budget] [--outdir dist]
 // Exits 1 when a function's init bytes are over its budget (default 400 KB = 409,600 bytes of the entry and the
-// chunks it imports statically; per-function budgets in scripts/build/budgets.ts), unless --warn-over-budget (used by `npm run synth`, which must still
-// produce Terraform; `npm run build` and the tests are the gate).
+// chunks it imports statically; per-function budgets in scripts/build/budgets.ts), unless --warn-over-budget
+// (used by `npm run synth`, which must still produce Terraform; `npm run build` and the tests are the gate).
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
