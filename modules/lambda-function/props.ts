@@ -203,17 +203,12 @@ export function resolveLambdaFunctionProps(props: LambdaFunctionProps): Resolved
     if (alarms.durationP99Ms !== false && timeoutOk) {
       p.range("alarms.durationP99Ms", alarms.durationP99Ms, 1, timeout * 1000);
     }
-    p.check(alarms.periodSeconds >= 60 && alarms.periodSeconds <= 86_400 && alarms.periodSeconds % 60 === 0, "alarms.periodSeconds", alarms.periodSeconds, "must be 60 or a multiple of 60, up to 86,400");
+    p.alarmPeriod("alarms.periodSeconds", alarms.periodSeconds);
     p.range("alarms.evaluationPeriods", alarms.evaluationPeriods, 1, 100, { integer: true });
-    if (a.snsTopicArn !== undefined) {
-      p.pattern("alarms.snsTopicArn", a.snsTopicArn, /^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|\$\{.+\})$/, "must be an SNS topic ARN");
-    }
+    p.snsTopicArn("alarms.snsTopicArn", a.snsTopicArn);
   }
 
-  for (const [k, v] of Object.entries(props.tags ?? {})) {
-    p.check(k.length >= 1 && k.length <= 128 && !k.startsWith("aws:"), `tags.${k}`, k, "tag keys must be 1–128 characters and not start with 'aws:'");
-    p.check(typeof v === "string" && v.length <= 256, `tags.${k}`, v, "tag values must be strings of at most 256 characters");
-  }
+  p.tags(props.tags);
 
   p.throwIfAny();
   return {
@@ -261,5 +256,5 @@ export function checkEnvironmentSize(p: Problems, environment: Record<string, st
     (n, [k, v]) => n + Buffer.byteLength(k) + (Token.isUnresolved(v) ? 0 : Buffer.byteLength(v)),
     0,
   );
-  p.check(bytes <= ENV_MAX_BYTES, "environment", `${bytes} bytes`, `all variables together must be at most ${ENV_MAX_BYTES.toLocaleString("en-US")} bytes (names + values)`);
+  if (bytes > ENV_MAX_BYTES) p.add("environment", `${bytes} bytes`, `all variables together must be at most ${ENV_MAX_BYTES.toLocaleString("en-US")} bytes (names + values)`);
 }
