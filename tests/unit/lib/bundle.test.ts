@@ -2,6 +2,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import type { BuildOptions, Metafile, OutputFile } from "esbuild";
+// The same init-closure rule the Lambda build's budget uses.
+import { importClosure } from "../../../modules/lambda-function/bundle-sizes.js";
 
 const entry = fileURLToPath(new URL("./fixtures/kit-handler.ts", import.meta.url));
 /** The Lambda build's settings (minified ESM for node22); module-first fields pick the SDK's ESM builds. */
@@ -20,17 +22,9 @@ const options: BuildOptions = {
 
 /** The files Node loads at init: the entry chunk and every chunk it imports statically (not the import() ones). */
 function initClosure(metafile: Metafile, files: OutputFile[]): { bytes: number; text: string } {
-  const outputs = metafile.outputs;
-  const start = Object.keys(outputs).find((k) => k.endsWith("kit-handler.js"))!;
-  const seen = new Set<string>();
-  const stack = [start];
-  while (stack.length > 0) {
-    const key = stack.pop()!;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    for (const i of outputs[key]!.imports) if (i.kind === "import-statement" && outputs[i.path]) stack.push(i.path);
-  }
-  const chunks = files.filter((f) => [...seen].some((k) => f.path.endsWith(`/${k.split("/").pop()}`)));
+  const entryOutput = Object.keys(metafile.outputs).find((k) => k.endsWith("kit-handler.js"))!;
+  const init = importClosure(metafile, entryOutput, ["import-statement"]);
+  const chunks = files.filter((f) => [...init].some((k) => f.path.endsWith(`/${k.split("/").pop()}`)));
   return { bytes: chunks.reduce((sum, f) => sum + f.contents.length, 0), text: chunks.map((f) => f.text).join("\n") };
 }
 
