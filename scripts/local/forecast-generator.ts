@@ -41,7 +41,7 @@ function hash(text: string): number {
 }
 
 /** mulberry32: a tiny seeded PRNG; quality is irrelevant here, determinism is the point. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

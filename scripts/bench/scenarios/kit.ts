@@ -1,0 +1,113 @@
+import type { ForecastRead } from "../../../functions/forecast-api/service.js";
+import type { L2Cache } from "../../../functions/lib/cache/l2.js";
+import type { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
+import { deletePrefix } from "../environment.js";
+import type { BenchEnvironment } from "../environment.js";
+import { CITIES_PER_READ } from "../key-mix.js";
+import { startKitContainer } from "./kit-container.js";
+import type { KitContainer } from "./kit-container.js";
+import { Pool } from "./pool.js";
+import type { Counts, ReadOutcome, ReadScenario } from "./read-runner.js";
+
+/**
+ * The kit's read path (the handler's composition, in-process), one container per concurrent read, in three
+ * states:
+ * - `kit-cold`: an empty L1 and a Redis namespace of the read's own (empty L2): every city from the table, then
+ *   written back to L1 and (drained) to Redis;
+ * - `kit-warm-l2`: an empty L1 over a warm Redis: one MGET;
+ * - `kit-warm-l1`: a warm container: no I/O.
+ * Each read's own trace must show every city coming from the layer the scenario is about. The containers'
+ * clients stay connected across reads (a warm Lambda container); only the cache state differs.
+ */
+export function kitScenarios(
+  env: BenchEnvironment,
+  counts: { slow: (concurrency: number) => Counts; fast: (concurrency: number) => Counts },
+): { scenarios: ReadScenario[]; close: () => Promise<void> } {
+  const WARM = `bench-warm-${process.pid}`;
+  const COLD = `bench-cold-${process.pid}`;
+  const containers = new Pool((): KitContainer => startKitContainer(env), async (kit) => kit.close());
+  /** The cache each container's next read goes through (set by `prepare` or `setup`). */
+  const current: Array<MultiLevelCache<string>> = [];
+  const coldL2: Array<L2Cache<string>> = [];
+  let coldReads = 0;
+
+  // Redis entries live for the cache TTL (± jitter), so the warm namespace is written again before each
+  // measurement rather than once per run.
+  const warmRedis = async () => {
+    const kit = containers.get(0);
+    const writer = kit.cache(kit.newL1(), kit.l2(WARM));
+    const entries = [...env.forecasts];
+    for (let i = 0; i < entries.length; i += CITIES_PER_READ) {
+      const result = await writer.setMany(entries.slice(i, i + CITIES_PER_READ));
+      if (result.l2 !== "written") throw new Error(`warming Redis failed: L2 ${result.l2}${result.error ? ` (${result.error.message})` : ""}`);
+    }
+  };
+  const read = async (cityIds: readonly string[], worker: number) => outcome(cityIds, await containers.get(worker).read(current[worker]!, cityIds));
+
+  const scenarios: ReadScenario[] = [
+    {
+      name: "kit-cold",
+      counts: counts.slow,
+      prepare(worker) {
+        const kit = containers.get(worker);
+        coldL2[worker] = kit.l2(`${COLD}-${coldReads++}`);
+        current[worker] = kit.cache(kit.newL1(), coldL2[worker]);
+      },
+      async read(cityIds, worker) {
+        const l2 = coldL2[worker]!;
+        return {
+          ...(await read(cityIds, worker)),
+          cleanup: async () => {
+            await env.admin.unlink(...cityIds.map((id) => l2.redisKey(`forecast:${id}`)));
+          },
+        };
+      },
+      expectLayer: "table",
+    },
+    {
+      name: "kit-warm-l2",
+      counts: counts.fast,
+      setup: warmRedis,
+      prepare(worker) {
+        const kit = containers.get(worker);
+        current[worker] = kit.cache(kit.newL1(), kit.l2(WARM));
+      },
+      read,
+      expectLayer: "l2",
+    },
+    {
+      name: "kit-warm-l1",
+      counts: counts.fast,
+      async setup(concurrency) {
+        await warmRedis();
+        const ids = [...env.forecasts.keys()];
+        for (let worker = 0; worker < concurrency; worker++) {
+          const kit = containers.get(worker);
+          current[worker] = kit.cache(kit.newL1(), kit.l2(WARM));
+          for (let i = 0; i < ids.length; i += CITIES_PER_READ) await kit.read(current[worker]!, ids.slice(i, i + CITIES_PER_READ));
+        }
+      },
+      read,
+      expectLayer: "l1",
+    },
+  ];
+  return {
+    scenarios,
+    async close() {
+      await containers.close();
+      await deletePrefix(env.admin, WARM);
+      await deletePrefix(env.admin, COLD);
+    },
+  };
+}
+
+function outcome(cityIds: readonly string[], result: ForecastRead): ReadOutcome {
+  const { layers } = result.meta;
+  const [first] = result.errors;
+  return {
+    requested: cityIds,
+    forecasts: result.forecasts,
+    ...(first ? { failed: new Set(result.errors.keys()), error: `${first[1].code}: ${first[1].message}` } : {}),
+    layers: { l1: layers.l1.hits, l2: layers.l2.hits, table: layers.table.hits, origin: layers.origin.hits },
+  };
+}
