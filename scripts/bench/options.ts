@@ -32,7 +32,7 @@ export const SECTIONS = ["reads", "http", "cache", "build"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 fewer iterations and build runs, same scenarios (< 60 s)
+  --quick                 same scenarios, fewer iterations, one repeat, fewer build runs (< 60 s): a preview
   --cities N              cities seeded in the table (100–100000, default 1000)
   --delay-ms X            one-way delay added by the proxies, each direction (0–100, default 1)
   --jitter-ms X           extra random one-way delay 0..X per chunk (0–100, default 0.25)
@@ -41,8 +41,8 @@ export const USAGE = `npm run bench -- [options]
   --iterations N          measured operations per repeat, every scenario (overrides the defaults)
   --repeats N             repeats per measurement; each number is the median over them
   --warmup N              warm-up operations per measurement (not measured)
-  --synth-runs N          fresh synth processes timed (default 5, quick 3)
-  --init-runs N           fresh node processes timed per bundle and environment (default 10, quick 5)
+  --synth-runs N          fresh synth processes timed (default 5, quick 2)
+  --init-runs N           fresh node processes timed per bundle and environment (default 10, quick 3)
   --only reads,http,cache,build   run only these sections`;
 
 export class UsageError extends Error {
@@ -109,8 +109,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     iterations: optional("iterations", values.iterations, 1, 100_000),
     repeats: optional("repeats", values.repeats, 1, 100),
     warmup: optional("warmup", values.warmup, 0, 100_000),
-    synthRuns: number("synth-runs", values["synth-runs"], quick ? 3 : 5, 1, 50, true),
-    initRuns: number("init-runs", values["init-runs"], quick ? 5 : 10, 1, 100, true),
+    synthRuns: number("synth-runs", values["synth-runs"], quick ? 2 : 5, 1, 50, true),
+    initRuns: number("init-runs", values["init-runs"], quick ? 3 : 10, 1, 100, true),
     sections,
   };
   if (problems.length > 0) throw new UsageError(problems);
