@@ -19,7 +19,7 @@ import { CITIES_PER_READ, KeyMix } from "./key-mix.js";
 import { parseBenchArgs, UsageError, USAGE } from "./options.js";
 import type { BenchOptions } from "./options.js";
 import { makePlan } from "./plan.js";
-import { machineInfo, renderReport, withRatios } from "./report.js";
+import { loadAverage, machineInfo, renderReport, withRatios } from "./report.js";
 import type { BenchResults } from "./report.js";
 import { runCacheSection } from "./scenarios/anchors.js";
 import type { CacheResult } from "./scenarios/anchors.js";
@@ -45,6 +45,12 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
 
   const needsEnvironment = ["reads", "http", "cache"].some((s) => options.sections.has(s as never));
   let env: BenchEnvironment | undefined;
+  // Ctrl+C or a kill must not leave the bench's dynalite and redis-server running.
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`bench: ${signal}, stopping the servers it started`);
+    void (env?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
     if (needsEnvironment) {
       log(`bench: starting dynalite and redis-server behind ${options.delayMs} ms (+0–${options.jitterMs} ms) proxies, seeding ${options.cities} cities…`);
@@ -80,6 +86,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     }
   } finally {
     await env?.close();
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
   }
 
   if (options.sections.has("build")) {
@@ -100,7 +107,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     startedAt: started.toISOString(),
     durationS: Math.round((Date.now() - started.getTime()) / 100) / 10,
     argv: process.argv.slice(2),
-    machine,
+    machine: { ...machine, loadAverageAtEnd: loadAverage() },
     config: {
       quick: options.quick,
       cities: options.cities,

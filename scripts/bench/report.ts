@@ -1,4 +1,4 @@
-import { cpus, loadavg, platform, arch, totalmem } from "node:os";
+import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import type { BuildMetrics } from "./build-metrics.js";
 import type { CacheResult, Library, Operation } from "./scenarios/anchors.js";
 import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
@@ -23,8 +23,9 @@ export interface Machine {
   memoryGb: number;
   node: string;
   platform: string;
-  /** 1, 5 and 15 minute load averages when the run started (the machine is shared). */
+  /** 1, 5 and 15 minute load averages when the run started and when it ended (the machine is shared). */
   loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
 }
 
 export interface BenchResults {
@@ -59,6 +60,10 @@ export interface Headline {
   stampede?: Partial<Record<Exclude<Library, "kit">, Speedup>> & { loaderCallsPerStampede: Partial<Record<Library, number>> };
 }
 
+export function loadAverage(): number[] {
+  return loadavg().map((n) => Math.round(n * 100) / 100);
+}
+
 export function machineInfo(): Machine {
   const cpu = cpus();
   return {
@@ -67,7 +72,7 @@ export function machineInfo(): Machine {
     memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${platform()} ${arch()}`,
-    loadAverageAtStart: loadavg().map((n) => Math.round(n * 100) / 100),
+    loadAverageAtStart: loadAverage(),
   };
 }
 
@@ -231,7 +236,8 @@ export function headlineText(h: Headline): string {
 
 export function renderReport(r: BenchResults): string {
   const out = [
-    `Benchmark ${r.date}${r.config.quick ? " (--quick)" : ""}: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, load ${r.machine.loadAverageAtStart.join(" / ")} at start`,
+    `Benchmark ${r.date}${r.config.quick ? " (--quick)" : ""}: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, load ${r.machine.loadAverageAtStart.join(" / ")} at start` +
+      (r.machine.loadAverageAtEnd ? `, ${r.machine.loadAverageAtEnd.join(" / ")} at end` : ""),
     `${r.config.cities} cities of ~${(r.config.forecastBytes / 1024).toFixed(1)} KB, ${r.config.citiesPerRead} per read; proxies add ${r.config.delayMs} ms each way (+0–${r.config.jitterMs} ms jitter); ${r.durationS.toFixed(0)} s`,
   ];
   if (r.reads.length > 0) out.push("", "100-city regional reads", "", readsTable(r.reads));
