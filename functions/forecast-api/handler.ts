@@ -9,6 +9,7 @@ import { dynamoStore } from "../lib/dynamo/store.js";
 import { withDrain } from "../lib/lambda.js";
 import { containerCache, dynamoClient, metricsPublisher, runtimeConfig } from "../lib/runtime.js";
 import { createForecastApp } from "./app.js";
+import { forecastCacheOptions } from "./cache-options.js";
 import { readForecastConfig } from "./config.js";
 import { decodeForecast, encodeForecast, KEY_ATTRIBUTE, TTL_ATTRIBUTE } from "./forecast-item.js";
 import { originLoader } from "./origin.js";
@@ -18,10 +19,7 @@ const config = readForecastConfig(process.env);
 const kit = runtimeConfig();
 const logger = new Logger({ serviceName: kit.metrics.service });
 
-// Not stale-while-revalidate: Lambda cannot answer before a background refresh finishes (withDrain awaits it
-// so it is not frozen mid-write), so SWR would only add the refresh to the response. Grace instead: a forecast
-// up to FORECAST_CACHE_GRACE_SECONDS old is served when the table and the origin both fail.
-const cache = containerCache<string>({ name: "forecast", ttlMs: config.cacheTtlSeconds * 1000, graceMs: config.cacheGraceSeconds * 1000 });
+const cache = containerCache<string>(forecastCacheOptions(config));
 
 const table = dynamoStore<string>({
   client: dynamoClient(),

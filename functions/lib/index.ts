@@ -39,7 +39,7 @@ export { MultiLevelCache, newCallTrace } from "./cache/multi-level.js";
 export type { CacheLevels, CacheOptions, CallTrace, GetOptions, Loader, WriteResult } from "./cache/multi-level.js";
 export { cachePresets } from "./cache/presets.js";
 export type { CachePreset, CachePresetName } from "./cache/presets.js";
-export { jsonSerializer } from "./cache/serializer.js";
+export { jsonSerializer, stringSerializer } from "./cache/serializer.js";
 export type { Serializer } from "./cache/serializer.js";
 export { CacheAside } from "./cache/strategies/cache-aside.js";
 export { tableThenOrigin } from "./cache/strategies/layered-loader.js";

@@ -81,7 +81,7 @@ export const metricsPublisher = /* @__PURE__ */ lazy((): MetricsPublisher => {
  * A multi-level cache on the container's L1 and L2, with the configured TTL jitter, registered with the
  * metrics publisher. Create it once, at module scope, and drain it (with `metricsPublisher()`) per invocation.
  */
-export function containerCache<V>(options: CacheOptions): MultiLevelCache<V> {
+export function containerCache<V>(options: CacheOptions<V>): MultiLevelCache<V> {
   const config = runtimeConfig();
   // Start loading ioredis and reading the AUTH secret now, during init (full CPU, before the first request);
   // a failure here is retried on first use, where L2 counts it and steps over it.

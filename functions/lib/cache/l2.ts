@@ -73,7 +73,8 @@ export class L2Cache<V = unknown> implements CacheLevel<V> {
     return entry;
   }
 
-  getMany(keys: readonly string[]): Promise<Array<Entry<V> | undefined>> {
+  /** `serializer` overrides this level's for one call (a cache with its own value format on the shared L2). */
+  getMany(keys: readonly string[], serializer: Serializer<V> = this.serializer): Promise<Array<Entry<V> | undefined>> {
     if (keys.length === 0) return Promise.resolve([]);
     return this.run("read", async (redis) => {
       const full = keys.map((k) => this.prefix + k);
@@ -83,7 +84,7 @@ export class L2Cache<V = unknown> implements CacheLevel<V> {
         if (text === null || text === undefined) return undefined;
         let entry: Entry<V>;
         try {
-          entry = decodeEntry(text, this.serializer);
+          entry = decodeEntry(text, serializer);
         } catch (err) {
           this.onDecodeError(full[i]!, err as Error);
           return undefined;
@@ -97,7 +98,7 @@ export class L2Cache<V = unknown> implements CacheLevel<V> {
     return this.setMany([[key, entry]]);
   }
 
-  setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>): Promise<void> {
+  setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>, serializer: Serializer<V> = this.serializer): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return this.run("write", async (redis) => {
       const now = this.clock();
@@ -105,7 +106,7 @@ export class L2Cache<V = unknown> implements CacheLevel<V> {
       const expired: string[] = [];
       for (const [key, entry] of entries) {
         const ttl = Math.ceil(entry.staleUntil - now);
-        if (ttl > 0) writes.push([this.prefix + key, encodeEntry(entry, this.serializer), ttl]);
+        if (ttl > 0) writes.push([this.prefix + key, encodeEntry(entry, serializer), ttl]);
         else expired.push(this.prefix + key);
       }
       if (this.batchMode(redis) === "per-key" || (writes.length + expired.length === 1)) {

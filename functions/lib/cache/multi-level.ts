@@ -6,6 +6,7 @@ import type { Entry, EntryTiming } from "./entry.js";
 import { CacheLoadError, L2Error, PartialLoadError } from "./errors.js";
 import type { L1Cache } from "./l1.js";
 import type { L2Cache } from "./l2.js";
+import type { Serializer } from "./serializer.js";
 import { CacheMetrics } from "./metrics.js";
 
 /**
@@ -15,7 +16,7 @@ import { CacheMetrics } from "./metrics.js";
  */
 export type Loader<V> = (keys: string[]) => Promise<ReadonlyMap<string, V>>;
 
-export interface CacheOptions {
+export interface CacheOptions<V = unknown> {
   /** Namespace of this cache inside the container's L1 and the Redis key prefix: keys become `<name>:<key>`. */
   name: string;
   /** How long a value is fresh. */
@@ -30,6 +31,12 @@ export interface CacheOptions {
   jitterPct?: number;
   /** Receives errors of background work (refreshes). @default logs one JSON line on stderr */
   onBackgroundError?: (error: Error) => void;
+  /**
+   * How this cache's values are written to L2 (the L2 level's own serializer, JSON by default, otherwise).
+   * `stringSerializer` stores text values as-is.
+   * @default the L2 level's serializer
+   */
+  serializer?: Serializer<V>;
   /** @default a new CacheMetrics */
   metrics?: CacheMetrics;
   /** @default Date.now */
@@ -129,13 +136,14 @@ export class MultiLevelCache<V> {
   private readonly negativeTtlMs: number;
   private readonly clock: Clock;
   private readonly random: () => number;
+  private readonly serializer: Serializer<V> | undefined;
   private readonly onBackgroundError: (error: Error) => void;
   private readonly inflight = new Map<string, Flight<V>>();
   /** Keys written or deleted while a load for them was in flight: that load must not write its older value back. */
   private readonly invalidated = new Set<string>();
   private readonly background = new Set<Promise<void>>();
 
-  constructor(levels: CacheLevels<V>, options: CacheOptions) {
+  constructor(levels: CacheLevels<V>, options: CacheOptions<V>) {
     validate(options);
     this.name = options.name;
     this.prefix = `${options.name}:`;
@@ -146,6 +154,7 @@ export class MultiLevelCache<V> {
     this.negativeTtlMs = options.negativeTtlMs ?? 0;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.serializer = options.serializer;
     this.metrics = options.metrics ?? new CacheMetrics();
     this.onBackgroundError =
       options.onBackgroundError ?? ((error) => console.error(JSON.stringify({ level: "ERROR", message: `cache ${this.name}: background work failed`, error: error.message })));
@@ -433,7 +442,7 @@ export class MultiLevelCache<V> {
   private async readL2(keys: string[]): Promise<ReadonlyArray<Entry<V> | undefined> | undefined> {
     const started = performance.now();
     try {
-      return await this.l2!.getMany(keys.map((k) => this.prefix + k));
+      return await this.l2!.getMany(keys.map((k) => this.prefix + k), this.serializer);
     } catch (err) {
       const counters = this.metrics.counters;
       const reason = err instanceof L2Error ? err.reason : "error";
@@ -461,7 +470,7 @@ export class MultiLevelCache<V> {
     if (this.l2 === undefined || kept.length === 0) return;
     const counters = this.metrics.counters;
     this.track(
-      this.l2.setMany(kept.map(([key, entry]) => [this.prefix + key, entry])).catch(() => {
+      this.l2.setMany(kept.map(([key, entry]) => [this.prefix + key, entry]), this.serializer).catch(() => {
         counters.l2WriteErrors++;
       }),
     );
@@ -473,7 +482,7 @@ export class MultiLevelCache<V> {
     this.l1?.setMany(full);
     if (!this.l2) return { l2: "none" };
     try {
-      await this.l2.setMany(full);
+      await this.l2.setMany(full, this.serializer);
       return { l2: "written" };
     } catch (err) {
       return this.writeFailed(err);
@@ -502,7 +511,7 @@ function collect<V>(key: string, outcome: Outcome<V>, result: Map<string, V>, er
   return errors;
 }
 
-function validate(options: CacheOptions): void {
+function validate(options: CacheOptions<unknown>): void {
   const problems = new OptionProblems(`MultiLevelCache ${JSON.stringify(options.name)}`);
   problems.check(typeof options.name === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(options.name), "name", options.name, "must be 1–64 characters: letters, digits, '_', '.', '-'");
   problems.range("ttlMs", options.ttlMs, 1, 365 * 24 * 3_600_000);

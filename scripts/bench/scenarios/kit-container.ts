@@ -8,6 +8,7 @@ import { CircuitBreaker } from "../../../functions/lib/cache/circuit-breaker.js"
 import { L1Cache } from "../../../functions/lib/cache/l1.js";
 import { L2Cache } from "../../../functions/lib/cache/l2.js";
 import { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
+import { forecastCacheOptions } from "../../../functions/forecast-api/cache-options.js";
 import type { Loader } from "../../../functions/lib/cache/multi-level.js";
 import type { KeyValueStore } from "../../../functions/lib/cache/strategies/store.js";
 import { createDynamoClient } from "../../../functions/lib/clients/dynamodb.js";
@@ -89,7 +90,7 @@ export function startKitContainer(env: Pick<BenchEnvironment, "dynamoEndpoint" |
     cache: (l1, l2) =>
       new MultiLevelCache<string>(
         { l1, l2 },
-        { name: "forecast", ttlMs: forecast.cacheTtlSeconds * 1000, graceMs: forecast.cacheGraceSeconds * 1000, jitterPct: config.cache.ttlJitterPct },
+        { ...forecastCacheOptions(forecast), jitterPct: config.cache.ttlJitterPct },
       ),
     async read(cache, cityIds) {
       const result = await readForecasts(cityIds, { cache, table, origin, log });

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { CircuitBreaker } from "../../../functions/lib/cache/circuit-breaker.js";
 import { L2Error } from "../../../functions/lib/cache/errors.js";
 import { L2Cache } from "../../../functions/lib/cache/l2.js";
+import { stringSerializer } from "../../../functions/lib/cache/serializer.js";
 import { createRedisClient } from "../../../functions/lib/clients/redis.js";
 import type { RedisClient } from "../../../functions/lib/clients/redis.js";
 import { readConfig } from "../../../functions/lib/config.js";
@@ -84,6 +85,22 @@ describe("L2Cache storage details", () => {
     } finally {
       raw.disconnect();
     }
+  });
+
+  it("a cache's own serializer overrides the level's: stringSerializer stores JSON text as-is, not re-encoded", async () => {
+    const prefix = `str-${randomUUID()}:`;
+    const l2 = new L2Cache<string>({ redis: shared, keyPrefix: prefix, timeoutMs: 2000 });
+    const doc = '{"cityId":"lisbon","hourly":[{"tempC":21.5}]}';
+    const now = Date.now();
+    const textEntry = { value: doc, freshUntil: now + 60_000, staleUntil: now + 60_000 };
+    await l2.setMany([["raw", textEntry]], stringSerializer);
+    await l2.setMany([["json", textEntry]]);
+    const stored = await shared.mget(`${prefix}raw`, `${prefix}json`);
+    expect(stored[0]!.endsWith(`:${doc}`)).toBe(true);
+    expect(stored[1]!.endsWith(`:${JSON.stringify(doc)}`)).toBe(true);
+    expect(stored[1]!.length - stored[0]!.length).toBe(JSON.stringify(doc).length - doc.length);
+    const [raw] = await l2.getMany(["raw"], stringSerializer);
+    expect(raw).toMatchObject({ value: doc });
   });
 
   it("treats a value that does not decode as a miss and reports it", async () => {

@@ -53,7 +53,7 @@ beforeEach(async () => {
 });
 
 /** One container's view: its own L1 over the shared Redis L2. */
-function container(name: string, options: Partial<CacheOptions> = {}) {
+function container(name: string, options: Partial<CacheOptions<Prefs>> = {}) {
   return new MultiLevelCache<Prefs>({ l1: new L1Cache<Prefs>(), l2 }, { name, ttlMs: 60_000, ...options });
 }
 

@@ -32,7 +32,7 @@ function gatedLoader() {
   };
 }
 
-function setup(options: Partial<CacheOptions> = {}) {
+function setup(options: Partial<CacheOptions<string>> = {}) {
   const clock = new ManualClock();
   const l1 = new L1Cache<string>({ clock: clock.read });
   const cache = new MultiLevelCache<string>({ l1 }, { name: "test", ttlMs: 60 * SECOND, jitterPct: 0, clock: clock.read, ...options });
