@@ -68,8 +68,8 @@ export class L2Cache<V = unknown> implements CacheLevel<V> {
     this.onDecodeError = options.onDecodeError ?? ((key, error) => console.error(JSON.stringify({ level: "WARN", message: "undecodable L2 cache entry treated as a miss", key, error: error.message })));
   }
 
-  async get(key: string): Promise<Entry<V> | undefined> {
-    const [entry] = await this.getMany([key]);
+  async get(key: string, serializer: Serializer<V> = this.serializer): Promise<Entry<V> | undefined> {
+    const [entry] = await this.getMany([key], serializer);
     return entry;
   }
 
@@ -94,8 +94,8 @@ export class L2Cache<V = unknown> implements CacheLevel<V> {
     });
   }
 
-  set(key: string, entry: Entry<V>): Promise<void> {
-    return this.setMany([[key, entry]]);
+  set(key: string, entry: Entry<V>, serializer: Serializer<V> = this.serializer): Promise<void> {
+    return this.setMany([[key, entry]], serializer);
   }
 
   setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>, serializer: Serializer<V> = this.serializer): Promise<void> {

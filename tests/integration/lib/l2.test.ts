@@ -101,6 +101,9 @@ describe("L2Cache storage details", () => {
     expect(stored[1]!.length - stored[0]!.length).toBe(JSON.stringify(doc).length - doc.length);
     const [raw] = await l2.getMany(["raw"], stringSerializer);
     expect(raw).toMatchObject({ value: doc });
+    await l2.set("single", textEntry, stringSerializer);
+    expect(await l2.get("single", stringSerializer)).toMatchObject({ value: doc });
+    expect((await shared.get(`${prefix}single`))!.endsWith(`:${doc}`)).toBe(true);
   });
 
   it("treats a value that does not decode as a miss and reports it", async () => {
