@@ -19,13 +19,16 @@ export async function renderChart(results: BenchResults): Promise<string> {
   );
   const cache = results.cache.flatMap((r) => (["p50", "p99"] as const).map((percentile) => ({ operation: r.operation, library: r.library, percentile, ms: r[percentile] })));
   const order = [...new Set(reads.map((r) => r.scenario))];
-  const bars = (x: string, sort: string[] | null, color: string) => ({
+  // Bars on a log scale grow from the domain's lower end: start it at a power of ten at least 2× below the
+  // smallest value, so the fastest bar is visibly tall (with the default domain a 0.101 ms bar sat on a 0.1 floor).
+  const floorOf = (values: number[]) => 10 ** Math.floor(Math.log10(Math.min(...values.filter((v) => v > 0)) / 2));
+  const bars = (x: string, sort: string[] | null, color: string, domainMin: number) => ({
     mark: { type: "bar" as const, tooltip: true },
     encoding: {
       x: { field: x, type: "nominal" as const, sort, title: null, axis: { labelAngle: -35, labelLimit: 240 } },
       xOffset: { field: color },
       // Not stacked: a stacked bar starts at 0, which a log scale cannot show (the axis would be empty).
-      y: { field: "ms", type: "quantitative" as const, scale: { type: "log" as const }, stack: null, title: "latency (ms, log scale)" },
+      y: { field: "ms", type: "quantitative" as const, scale: { type: "log" as const, domainMin }, stack: null, title: "latency (ms, log scale)" },
       color: { field: color, type: "nominal" as const },
     },
   });
@@ -38,7 +41,7 @@ export async function renderChart(results: BenchResults): Promise<string> {
         title: "100-city regional read: p50 / p99 by scenario",
         data: { values: reads },
         facet: { column: { field: "concurrency", type: "nominal", title: null, sort: results.config.concurrency.map((c) => `concurrency ${c}`) } },
-        spec: { width: 220, height: 240, ...bars("scenario", order, "percentile") },
+        spec: { width: 220, height: 240, ...bars("scenario", order, "percentile", floorOf(reads.map((r) => r.ms))) },
       },
       ...(cache.length > 0
         ? [
@@ -46,7 +49,7 @@ export async function renderChart(results: BenchResults): Promise<string> {
               title: "Cache layer vs anchors (concurrency 1): p50 / p99",
               data: { values: cache },
               facet: { column: { field: "operation", type: "nominal" as const, title: null, sort: ["l1-hit", "l2-hit", "many-get-l1", "many-get-l2", "stampede"] } },
-              spec: { width: 110, height: 200, ...bars("library", ["kit", "bentocache", "cacheable"], "percentile") },
+              spec: { width: 110, height: 200, ...bars("library", ["kit", "bentocache", "cacheable"], "percentile", floorOf(cache.map((r) => r.ms))) },
             },
           ]
         : []),
