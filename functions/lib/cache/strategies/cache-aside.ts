@@ -1,44 +1,23 @@
-import type { Loader, MultiLevelCache, WriteResult } from "../multi-level.js";
+import type { WriteResult } from "../multi-level.js";
+import { ReadThrough } from "./read-through.js";
 import { StoreWriteError } from "./store.js";
-import type { KeyValueStore } from "./store.js";
 
 /**
  * Cache-aside: reads go through the cache and load misses from the store; writes go to the store and then
  * invalidate the cached copy, so the next read loads the new value. The simplest strategy to reason about:
  * the store is always the truth, the cache only ever holds what was read from it.
  */
-export class CacheAside<V> {
-  private readonly loader: Loader<V>;
-
-  constructor(
-    readonly cache: MultiLevelCache<V>,
-    readonly store: KeyValueStore<V>,
-  ) {
-    this.loader = (keys) => store.getMany(keys);
-  }
-
-  get(key: string): Promise<V | undefined> {
-    return this.cache.get(key, this.loader);
-  }
-
-  getMany(keys: Iterable<string>): Promise<Map<string, V>> {
-    return this.cache.getMany(keys, this.loader);
-  }
-
+export class CacheAside<V> extends ReadThrough<V> {
   /**
    * Writes the store, then invalidates L1 and L2.
    * @throws StoreWriteError when the store refused a write (nothing is invalidated for that key).
    * @returns how the L2 invalidation went: when it failed, other containers may read the old value until its TTL.
    */
-  async putMany(entries: ReadonlyMap<string, V>): Promise<WriteResult> {
+  override async putMany(entries: ReadonlyMap<string, V>): Promise<WriteResult> {
     const { failed } = await this.store.putMany(entries);
     const written = [...entries.keys()].filter((key) => !failed.has(key));
     const invalidation = written.length > 0 ? await this.cache.delete(written) : { l2: "none" as const };
     if (failed.size > 0) throw new StoreWriteError(failed);
     return invalidation;
-  }
-
-  put(key: string, value: V): Promise<WriteResult> {
-    return this.putMany(new Map([[key, value]]));
   }
 }
