@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { listenLocal } from "./http-listen.js";
 
 /**
  * A local stand-in for an API Gateway REST API stage with Lambda proxy integration and stage caching, faithful
@@ -117,22 +118,12 @@ export async function startApiGatewayEmulator(options: {
       });
     });
   });
-  server.keepAliveTimeout = 30_000;
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as { port: number };
+  const { baseUrl, close } = await listenLocal(server, options);
   return {
-    url: `http://${host}:${port}/${stageName}`,
+    url: `${baseUrl}/${stageName}`,
     stats,
     flushCache: () => cache.clear(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

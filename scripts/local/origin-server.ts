@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import { generateForecast, utcDate } from "./forecast-generator.js";
+import { listenLocal } from "./http-listen.js";
 
 /**
  * A stand-in for the upstream forecast provider: `GET /forecast/<cityId>` returns a deterministic forecast
@@ -49,22 +50,12 @@ export async function startOriginServer(options: OriginOptions = {}): Promise<Or
     if (options.delayMs) setTimeout(respond, options.delayMs);
     else respond();
   });
-  server.keepAliveTimeout = 30_000;
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as { port: number };
+  const { baseUrl, close } = await listenLocal(server, options);
   return {
-    url: `http://${host}:${port}`,
+    url: baseUrl,
     calls,
     failing,
     totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
