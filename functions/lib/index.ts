@@ -57,6 +57,7 @@ export type { BatchGetOptions, KeyOutcome } from "./dynamo/batch-get.js";
 export { batchWrite, MAX_BATCH_WRITE_REQUESTS } from "./dynamo/batch-write.js";
 export type { BatchWriteOptions, BatchWriteResult, WriteRequest } from "./dynamo/batch-write.js";
 export { BatchDeadlineError, BatchInputError, isRetryable } from "./dynamo/errors.js";
+export type { RetryBudgetOptions } from "./dynamo/backoff.js";
 export { keyId, normalizeNumber } from "./dynamo/keys.js";
 export type { Item, Key } from "./dynamo/keys.js";
 export { dynamoStore } from "./dynamo/store.js";

@@ -1,7 +1,8 @@
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import type { BatchGetItemCommandOutput, DynamoDBClient, KeysAndAttributes } from "@aws-sdk/client-dynamodb";
 import { OptionProblems } from "../validate.js";
-import { backoffDelay, forEachLimit, sleep } from "./backoff.js";
+import { checkRetryBudget, forEachLimit, sleep, startRetryBudget } from "./backoff.js";
+import type { RetryBudgetOptions } from "./backoff.js";
 import { BatchDeadlineError, isRetryable } from "./errors.js";
 import { keyId, keyNamesOf } from "./keys.js";
 import type { Item, Key } from "./keys.js";
@@ -9,22 +10,13 @@ import type { Item, Key } from "./keys.js";
 /** DynamoDB's limit of keys per BatchGetItem request. */
 export const MAX_BATCH_GET_KEYS = 100;
 
-export interface BatchGetOptions {
+export interface BatchGetOptions extends RetryBudgetOptions {
   /** Attributes to return; key attributes are always added (they map items back to keys). @default all */
   projection?: readonly string[];
   /** @default false */
   consistentRead?: boolean;
   /** Chunks of ≤100 keys in flight at once. @default 8 */
   concurrency?: number;
-  /** Overall budget, retries included; keys still unprocessed then are reported as failed. @default 5000 */
-  deadlineMs?: number;
-  /** Backoff between retries of unprocessed keys: full jitter on base × 2^n, capped. @default 25 and 1000 */
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  /** Aborts the whole batch (keys not done yet are failed). */
-  signal?: AbortSignal;
-  /** @default Math.random */
-  random?: () => number;
 }
 
 export type KeyOutcome = { status: "found"; item: Item } | { status: "missing" } | { status: "failed"; error: Error };
@@ -81,11 +73,8 @@ export async function batchGet(client: DynamoDBClient, table: string, keys: read
   }
   if (unique.size === 0) return result;
 
-  const deadlineMs = options.deadlineMs ?? 5000;
-  const deadline = Date.now() + deadlineMs;
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(deadlineMs)]) : AbortSignal.timeout(deadlineMs);
+  const { deadlineMs, deadline, signal, backoff } = startRetryBudget(options);
   const request = requestShape(names, options);
-  const backoff = (n: number) => backoffDelay(n, options.backoffBaseMs ?? 25, options.backoffMaxMs ?? 1000, options.random);
 
   const ids = [...unique.keys()];
   const chunks: string[][] = [];
@@ -153,9 +142,7 @@ function requestShape(names: readonly string[], options: BatchGetOptions): Omit<
 function validate(options: BatchGetOptions): void {
   const problems = new OptionProblems("batchGet");
   problems.range("concurrency", options.concurrency, 1, 100, { integer: true });
-  problems.range("deadlineMs", options.deadlineMs, 1, 900_000);
-  problems.range("backoffBaseMs", options.backoffBaseMs, 0, 60_000);
-  problems.range("backoffMaxMs", options.backoffMaxMs, 0, 60_000);
+  checkRetryBudget(problems, options);
   problems.check(options.projection === undefined || options.projection.every((p) => typeof p === "string" && p.length > 0), "projection", options.projection, "must be a list of attribute names");
   problems.throwIfAny();
 }

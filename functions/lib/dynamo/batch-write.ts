@@ -1,7 +1,8 @@
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import type { BatchWriteItemCommandOutput, DynamoDBClient, WriteRequest as SdkWriteRequest } from "@aws-sdk/client-dynamodb";
 import { OptionProblems } from "../validate.js";
-import { backoffDelay, forEachLimit, sleep } from "./backoff.js";
+import { checkRetryBudget, forEachLimit, sleep, startRetryBudget } from "./backoff.js";
+import type { RetryBudgetOptions } from "./backoff.js";
 import { BatchDeadlineError, BatchInputError, isRetryable } from "./errors.js";
 import { keyId } from "./keys.js";
 import type { Item, Key } from "./keys.js";
@@ -11,19 +12,11 @@ export const MAX_BATCH_WRITE_REQUESTS = 25;
 
 export type WriteRequest = { put: Item } | { delete: Key };
 
-export interface BatchWriteOptions {
+export interface BatchWriteOptions extends RetryBudgetOptions {
   /** The table's key attribute names (partition key, optional sort key). */
   keyAttributes: readonly string[];
   /** Chunks of ≤25 in flight at once. @default 4 */
   concurrency?: number;
-  /** Overall budget, retries included; requests still unprocessed then are reported as failed. @default 5000 */
-  deadlineMs?: number;
-  /** @default 25 and 1000 */
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  signal?: AbortSignal;
-  /** @default Math.random */
-  random?: () => number;
 }
 
 export interface BatchWriteResult {
@@ -61,10 +54,7 @@ export async function batchWrite(client: DynamoDBClient, table: string, requests
   });
   if (latest.size === 0) return result;
 
-  const deadlineMs = options.deadlineMs ?? 5000;
-  const deadline = Date.now() + deadlineMs;
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(deadlineMs)]) : AbortSignal.timeout(deadlineMs);
-  const backoff = (n: number) => backoffDelay(n, options.backoffBaseMs ?? 25, options.backoffMaxMs ?? 1000, options.random);
+  const { deadlineMs, deadline, signal, backoff } = startRetryBudget(options);
 
   const ids = [...latest.keys()];
   const chunks: string[][] = [];
@@ -121,8 +111,6 @@ function validate(options: BatchWriteOptions): void {
   const keys = options.keyAttributes;
   problems.check(Array.isArray(keys) && keys.length >= 1 && keys.length <= 2 && keys.every((k) => typeof k === "string" && k.length > 0), "keyAttributes", keys, "must list the partition key and, if the table has one, the sort key");
   problems.range("concurrency", options.concurrency, 1, 100, { integer: true });
-  problems.range("deadlineMs", options.deadlineMs, 1, 900_000);
-  problems.range("backoffBaseMs", options.backoffBaseMs, 0, 60_000);
-  problems.range("backoffMaxMs", options.backoffMaxMs, 0, 60_000);
+  checkRetryBudget(problems, options);
   problems.throwIfAny();
 }
