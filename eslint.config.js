@@ -32,6 +32,16 @@ export default tseslint.config(
     },
   },
   {
+    // The one exception: the runtime's validator is the modules' dependency-free one (modules/core/validation.ts).
+    files: ["functions/lib/validate.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["cdktn", "cdktn/*", "@cdktn/*", "constructs", "**/stacks/**"], message: "Lambda runtime code must not import infrastructure code." }] },
+      ],
+    },
+  },
+  {
     files: ["modules/**/*.ts"],
     rules: {
       "no-restricted-imports": [

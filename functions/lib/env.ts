@@ -3,10 +3,11 @@
  * deployment with three bad variables is fixed in one round. Each problem names the variable, the value seen
  * and what is allowed. An empty string counts as unset: Terraform often renders an optional variable as "".
  */
+import { Problems, ValidationError } from "./validate.js";
 
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid runtime configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class ConfigError extends ValidationError {
+  constructor(problems: readonly string[]) {
+    super(`invalid runtime configuration (${problems.length} problem${problems.length === 1 ? "" : "s"})`, problems, "");
     this.name = "ConfigError";
   }
 }
@@ -14,7 +15,7 @@ export class ConfigError extends Error {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export class EnvReader {
-  private readonly problems: string[] = [];
+  private readonly problems = new Problems("environment", (_subject, list) => new ConfigError(list));
 
   constructor(private readonly env: Env) {}
 
@@ -29,7 +30,8 @@ export class EnvReader {
   }
 
   problem(name: string, value: unknown, allowed: string): void {
-    this.problems.push(`${name} = ${value === undefined ? "(unset)" : JSON.stringify(value)}: ${allowed}`);
+    if (value === undefined) this.problems.unset(name, allowed);
+    else this.problems.add(name, value, allowed);
   }
 
   string(name: string, fallback: string, pattern?: { re: RegExp; description: string }): string;
@@ -93,7 +95,7 @@ export class EnvReader {
   }
 
   throwIfAny(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems);
+    this.problems.throwIfAny();
   }
 }
 

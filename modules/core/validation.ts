@@ -1,44 +1,75 @@
 /**
- * Prop validation shared by every module.
+ * The one problem-collecting validator of the kit, used by the modules (props, at synth) and by the Lambda runtime
+ * (options passed in code, environment variables): every problem is collected and thrown once, each naming the
+ * field (a dotted path), the value received and what is allowed, so a user fixing a config sees all mistakes at
+ * once instead of one per run.
  *
- * Modules validate their props in one function that collects every problem and throws a single
- * {@link PropValidationError}, so a user fixing a config sees all mistakes at once instead of one per synth.
- * Each message names the field (as a dotted path), the value received and what is allowed.
+ * Dependency-free on purpose: the runtime (functions/lib/validate.ts) imports this file, and a Lambda bundle must
+ * not pull in cdktn or constructs. Keep it that way.
  */
 
-export class PropValidationError extends Error {
+/** The error {@link Problems.throwIfAny} raises: the subject and every problem, one per line. */
+export class ValidationError extends Error {
   constructor(
-    readonly construct: string,
+    readonly subject: string,
     readonly problems: readonly string[],
+    heading = "invalid",
   ) {
-    super(`${construct}: invalid props:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "PropValidationError";
+    super(`${subject}${heading ? `: ${heading}` : ""}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ValidationError";
   }
 }
 
-/** Collects problems for one construct's props; `throwIfAny()` raises them together. */
+/** Invalid construct props, raised at synth. */
+export class PropValidationError extends ValidationError {
+  constructor(construct: string, problems: readonly string[]) {
+    super(construct, problems, "invalid props");
+    this.name = "PropValidationError";
+  }
+
+  get construct(): string {
+    return this.subject;
+  }
+}
+
+/** Invalid options passed in code to a runtime class or function (cache, batch, strategy options). */
+export class OptionsError extends ValidationError {
+  constructor(subject: string, problems: readonly string[]) {
+    super(subject, problems, "invalid options");
+    this.name = "OptionsError";
+  }
+}
+
+export type ProblemsErrorFactory = (subject: string, problems: readonly string[]) => Error;
+
+/** Collects problems for one subject; `throwIfAny()` raises them together. */
 export class Problems {
   private readonly list: string[] = [];
+  private readonly makeError: ProblemsErrorFactory;
 
-  constructor(private readonly construct: string) {}
+  /** @param error builds the error thrown by `throwIfAny` (default: a {@link PropValidationError}). */
+  constructor(
+    private readonly subject: string,
+    error: ProblemsErrorFactory = (s, p) => new PropValidationError(s, p),
+  ) {
+    this.makeError = error;
+  }
 
   add(field: string, value: unknown, allowed: string): void {
     this.list.push(`${field} = ${show(value)}: ${allowed}`);
   }
 
-  /** Checks an integer or number is inside [min, max]; returns whether it passed. */
+  /** A required field that was not given: `field = (unset): allowed`. */
+  unset(field: string, allowed: string): void {
+    this.list.push(`${field} = (unset): ${allowed}`);
+  }
+
+  /** Checks an optional number lies in [min, max]; `integer` also requires a whole number. Returns whether it passed. */
   range(field: string, value: number | undefined, min: number, max: number, opts: { integer?: boolean } = {}): boolean {
     if (value === undefined) return true;
-    if (typeof value !== "number" || Number.isNaN(value)) {
-      this.add(field, value, `must be a number between ${fmt(min)} and ${fmt(max)}`);
-      return false;
-    }
-    if (opts.integer && !Number.isInteger(value)) {
-      this.add(field, value, `must be a whole number between ${fmt(min)} and ${fmt(max)}`);
-      return false;
-    }
-    if (value < min || value > max) {
-      this.add(field, value, `must be between ${fmt(min)} and ${fmt(max)}${opts.integer ? " (whole number)" : ""}`);
+    const whole = opts.integer ? " whole" : "";
+    if (typeof value !== "number" || Number.isNaN(value) || (opts.integer && !Number.isInteger(value)) || value < min || value > max) {
+      this.add(field, value, `must be a${whole} number between ${fmt(min)} and ${fmt(max)}`);
       return false;
     }
     return true;
@@ -57,7 +88,7 @@ export class Problems {
     return false;
   }
 
-  /** Records a problem when `ok` is false. */
+  /** Records a problem when `ok` is false; returns `ok`. */
   check(ok: boolean, field: string, value: unknown, allowed: string): boolean {
     if (!ok) this.add(field, value, allowed);
     return ok;
@@ -86,7 +117,7 @@ export class Problems {
   }
 
   throwIfAny(): void {
-    if (this.list.length > 0) throw new PropValidationError(this.construct, this.list);
+    if (this.list.length > 0) throw this.makeError(this.subject, [...this.list]);
   }
 }
 
@@ -99,6 +130,7 @@ function fmt(n: number): string {
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "undefined";
+  if (typeof value === "function") return "[function]";
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -28,15 +28,15 @@ function errorOf(props: AthenaWorkgroupProps): Error | undefined {
 
 describe("AthenaWorkgroup: validation names the field, the value and the allowed range", () => {
   const cases: Array<[string, AthenaWorkgroupProps, RegExp]> = [
-    ["a scan cutoff under Athena's 10 MB minimum", { ...base, bytesScannedCutoffPerQuery: 10_485_759 }, /bytesScannedCutoffPerQuery = 10485759: must be between 10,485,760 and/],
+    ["a scan cutoff under Athena's 10 MB minimum", { ...base, bytesScannedCutoffPerQuery: 10_485_759 }, /bytesScannedCutoffPerQuery = 10485759: must be a whole number between 10,485,760 and/],
     ["a fractional scan cutoff", { ...base, bytesScannedCutoffPerQuery: 20_000_000.5 }, /bytesScannedCutoffPerQuery = 20000000.5: must be a whole number/],
-    ["a result reuse age over 7 days", { ...base, resultReuseMaxAgeMinutes: 10_081 }, /resultReuseMaxAgeMinutes = 10081: must be between 0 and 10,080/],
+    ["a result reuse age over 7 days", { ...base, resultReuseMaxAgeMinutes: 10_081 }, /resultReuseMaxAgeMinutes = 10081: must be a whole number between 0 and 10,080/],
     [
       "a result reuse age longer than results are kept",
       { ...base, resultsBucket: { mode: "create", expirationDays: 1 }, resultReuseMaxAgeMinutes: 1441 },
       /resultReuseMaxAgeMinutes = 1441: must not exceed the results expiration \(resultsBucket\.expirationDays = 1 days = 1440 minutes\)/,
     ],
-    ["an expiration of 0 days", { ...base, resultsBucket: { mode: "create", expirationDays: 0 } }, /resultsBucket\.expirationDays = 0: must be between 1 and 3,650/],
+    ["an expiration of 0 days", { ...base, resultsBucket: { mode: "create", expirationDays: 0 } }, /resultsBucket\.expirationDays = 0: must be a whole number between 1 and 3,650/],
     ["a workgroup name with a space", { ...base, workgroupName: "my workgroup" }, /workgroupName = "my workgroup": must be 1–128 characters of letters, digits, '\.', '_', '-'/],
     ["an uppercase bucket name", { ...base, resultsBucket: { mode: "create", bucketName: "Athena-Results" } }, /resultsBucket\.bucketName = "Athena-Results": must be lowercase letters/],
     ["a dotted name for a bucket the module creates", { ...base, resultsBucket: { mode: "create", bucketName: "athena.results" } }, /resultsBucket\.bucketName = "athena\.results": must not contain '\.': dotted bucket names break TLS/],
@@ -88,7 +88,7 @@ describe("AthenaWorkgroup: validation names the field, the value and the allowed
     ["a format without a year", withDate({ format: "MM-dd", range: "01-01,NOW" }), /partitioning\.format = "MM-dd": must be a DateTimeFormatter pattern/],
     ["an hourly step on a daily format", withDate({ unit: "HOURS" }), /partitioning\.unit = "HOURS": is finer than the format "yyyy-MM-dd" \(finest field: DAYS\); allowed: YEARS, MONTHS, WEEKS, DAYS/],
     ["an unknown unit", withDate({ unit: "FORTNIGHTS" }), /partitioning\.unit = "FORTNIGHTS": must be one of YEARS, MONTHS, WEEKS, DAYS, HOURS, MINUTES, SECONDS/],
-    ["an interval of 0", withDate({ interval: 0 }), /partitioning\.interval = 0: must be between 1 and 1,000,000/],
+    ["an interval of 0", withDate({ interval: 0 }), /partitioning\.interval = 0: must be a whole number between 1 and 1,000,000/],
     ["a partition key with a hyphen", withDate({ key: "order-date" }), /partitioning\.key = "order-date": must be 1–255 characters/],
     [
       "a location template outside the table location",

@@ -313,12 +313,12 @@ describe("DynamoTable: validation names the field, the value and the allowed ran
     [
       "auto scaling target below 20 %",
       { ...base, billing: { mode: "provisioned", read: { units: 5, autoScaling: { min: 1, max: 10, targetUtilization: 10 } }, write: { units: 1 } } },
-      /billing\.read\.autoScaling\.targetUtilization = 10: must be between 20 and 90/,
+      /billing\.read\.autoScaling\.targetUtilization = 10: must be a number between 20 and 90/,
     ],
     [
       "auto scaling target above 90 %",
       { ...base, billing: { mode: "provisioned", read: { units: 1 }, write: { units: 5, autoScaling: { min: 1, max: 10, targetUtilization: 95 } } } },
-      /billing\.write\.autoScaling\.targetUtilization = 95: must be between 20 and 90/,
+      /billing\.write\.autoScaling\.targetUtilization = 95: must be a number between 20 and 90/,
     ],
     [
       "min greater than max",
@@ -333,12 +333,12 @@ describe("DynamoTable: validation names the field, the value and the allowed ran
     [
       "zero capacity",
       { ...base, billing: { mode: "provisioned", read: { units: 0 }, write: { units: 1 } } },
-      /billing\.read\.units = 0: must be between 1 and 40,000/,
+      /billing\.read\.units = 0: must be a whole number between 1 and 40,000/,
     ],
     [
       "cooldown out of range",
       { ...base, billing: { mode: "provisioned", read: { units: 5, autoScaling: { min: 1, max: 10, scaleInCooldown: -1 } }, write: { units: 1 } } },
-      /billing\.read\.autoScaling\.scaleInCooldown = -1: must be between 0 and 3,600/,
+      /billing\.read\.autoScaling\.scaleInCooldown = -1: must be a whole number between 0 and 3,600/,
     ],
     [
       "unknown GSI key",
@@ -374,9 +374,9 @@ describe("DynamoTable: validation names the field, the value and the allowed ran
     ["sort key equal to partition key", { ...base, sortKey: { name: "pk" } }, /sortKey\.name = "pk": must differ from partitionKey\.name/],
     ["TTL on a key attribute", { ...base, timeToLiveAttribute: "pk" }, /timeToLiveAttribute = "pk": is a key attribute/],
     ["bad KMS key ARN", { ...base, encryption: { type: "CUSTOMER_MANAGED", kmsKeyArn: "my-key" } }, /encryption\.kmsKeyArn = "my-key": must be a KMS key or alias ARN/],
-    ["on-demand cap of zero", { ...base, billing: { mode: "onDemand", maxReadRequestUnits: 0 } }, /billing\.maxReadRequestUnits = 0: must be between 1 and 40,000,000/],
+    ["on-demand cap of zero", { ...base, billing: { mode: "onDemand", maxReadRequestUnits: 0 } }, /billing\.maxReadRequestUnits = 0: must be a whole number between 1 and 40,000,000/],
     ["alarm period not a multiple of 60", { ...base, alarms: { periodSeconds: 90 } }, /alarms\.periodSeconds = 90: must be 60 or a multiple of 60/],
-    ["alarm latency threshold of 0", { ...base, alarms: { latencyP99ThresholdMs: 0 } }, /alarms\.latencyP99ThresholdMs = 0: must be between 1 and 60,000/],
+    ["alarm latency threshold of 0", { ...base, alarms: { latencyP99ThresholdMs: 0 } }, /alarms\.latencyP99ThresholdMs = 0: must be a number between 1 and 60,000/],
     ["alarm topic that is not an SNS ARN", { ...base, alarms: { snsTopicArn: "oncall" } }, /alarms\.snsTopicArn = "oncall": must be an SNS topic ARN/],
     ["tag key with aws: prefix", { ...base, tags: { "aws:x": "y" } }, /tags\.aws:x = "aws:x"/],
   ];

@@ -494,9 +494,9 @@ describe("FunctionCode.fromProject: builds on demand, once, and never uses a sta
 
 describe("LambdaFunction: validation names the field, the value and the allowed range", () => {
   const cases: Array<[string, Partial<LambdaFunctionProps>, RegExp]> = [
-    ["memory below 128 MB", { memorySize: 100 }, /memorySize = 100: must be between 128 and 10,240 \(whole number\)/],
-    ["memory above 10,240 MB", { memorySize: 20_000 }, /memorySize = 20000: must be between 128 and 10,240/],
-    ["timeout above 15 minutes", { timeout: 901 }, /timeout = 901: must be between 1 and 900/],
+    ["memory below 128 MB", { memorySize: 100 }, /memorySize = 100: must be a whole number between 128 and 10,240/],
+    ["memory above 10,240 MB", { memorySize: 20_000 }, /memorySize = 20000: must be a whole number between 128 and 10,240/],
+    ["timeout above 15 minutes", { timeout: 901 }, /timeout = 901: must be a whole number between 1 and 900/],
     ["fractional timeout", { timeout: 2.5 }, /timeout = 2\.5: must be a whole number between 1 and 900/],
     ["an old runtime", { runtime: "nodejs18.x" as LambdaFunctionProps["runtime"] }, /runtime = "nodejs18\.x": must be one of "nodejs22\.x", "nodejs24\.x"/],
     ["an unknown architecture", { architecture: "arm" as LambdaFunctionProps["architecture"] }, /architecture = "arm": must be one of "arm64", "x86_64"/],
@@ -510,7 +510,7 @@ describe("LambdaFunction: validation names the field, the value and the allowed 
     ["a subnet that is not a subnet id", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["sg-123"] } }, /vpc\.subnetIds\[0\] = "sg-123": must be a subnet id/],
     ["no subnets", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: [] } }, /vpc\.subnetIds = \[\]: must list 1–16 subnet ids/],
     ["six security groups", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: Array.from({ length: 6 }, (_, i) => `sg-0123456789abcdef${i}`) } }, /vpc\.securityGroupIds = .*: must list 1–5 security group ids/],
-    ["a P99 alarm above the timeout", { timeout: 5, alarms: { durationP99Ms: 6000 } }, /alarms\.durationP99Ms = 6000: must be between 1 and 5,000/],
+    ["a P99 alarm above the timeout", { timeout: 5, alarms: { durationP99Ms: 6000 } }, /alarms\.durationP99Ms = 6000: must be a number between 1 and 5,000/],
     ["an alarm topic that is not an SNS ARN", { alarms: { snsTopicArn: "oncall" } }, /alarms\.snsTopicArn = "oncall": must be an SNS topic ARN/],
   ];
 

@@ -72,7 +72,7 @@ describe("running the app bundle in a worker", () => {
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(PropValidationError); // a copy across threads: name and message survive, not the class
     expect((error as Error).name).toBe("PropValidationError");
-    expect((error as Error).message).toMatch(/^LambdaFunction\("forecast"\): .*memorySize = 100: must be between 128 and 10,240/s);
+    expect((error as Error).message).toMatch(/^LambdaFunction\("forecast"\): .*memorySize = 100: must be a whole number between 128 and 10,240/s);
   }, 60_000);
 });
 
