@@ -51,9 +51,6 @@ export function derivedBucketName(workgroupName: string, accountId: string, regi
   return `${slug}${SUFFIX}-${accountId}-${region}`;
 }
 
-/** The longest a derived name can get (for tests and documentation). */
-export const DERIVED_NAME_MAX_LENGTH = 63;
-
 export interface S3Location {
   readonly bucket: string;
   /** Key prefix without the leading slash, ending with `/`, or "" for the bucket root. */

@@ -41,11 +41,6 @@ export function formatCidr(c: Ipv4Cidr): string {
   return `${Math.floor(n / 2 ** 24) % 256}.${Math.floor(n / 2 ** 16) % 256}.${Math.floor(n / 2 ** 8) % 256}.${n % 256}/${c.prefix}`;
 }
 
-/** Number of addresses in the block. */
-export function cidrSize(c: Ipv4Cidr): number {
-  return 2 ** (32 - c.prefix);
-}
-
 /** Whether `inner` lies entirely inside `outer` (a block contains itself). */
 export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
   return inner.prefix >= outer.prefix && maskNetwork(inner.network, outer.prefix) === outer.network;

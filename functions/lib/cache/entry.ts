@@ -46,11 +46,3 @@ export function valueEntry<V>(value: V, now: number, timing: EntryTiming, random
 export function negativeEntry(now: number, ttlMs: number): NegativeEntry {
   return { negative: true, freshUntil: now + ttlMs, staleUntil: now + ttlMs };
 }
-
-export function isFresh(entry: Entry<unknown>, now: number): boolean {
-  return entry.freshUntil > now;
-}
-
-export function isUsable(entry: Entry<unknown>, now: number): boolean {
-  return entry.staleUntil > now;
-}

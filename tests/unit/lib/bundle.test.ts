@@ -30,13 +30,12 @@ function initClosure(metafile: Metafile, files: OutputFile[]): { bytes: number; 
 
 /** What a handler on the kit (imported through the barrel) bundles to. */
 describe("bundle of a handler on the runtime kit", () => {
-  it("leaves out what the handler does not use: the Athena client, Powertools Metrics", async () => {
+  it("leaves out what the handler does not use: the Athena client", async () => {
     const { outputFiles } = await build(options);
     const text = outputFiles![0]!.text;
     expect(text).toContain("BatchGetItem");
     expect(text).not.toContain("AthenaClient");
     expect(text).not.toContain("StartQueryExecution");
-    expect(text).not.toContain("POWERTOOLS_METRICS_NAMESPACE");
   });
 
   it("with code splitting, loads ioredis and Secrets Manager only when Redis is configured, and stays under 400 KB at init", async () => {
