@@ -17,71 +17,47 @@ export class TableAlarms extends Construct {
   ) {
     super(scope, id);
     const { tableName, alarms: a } = props;
-    const common = {
-      snsTopicArn: a.snsTopicArn,
-      evaluationPeriods: a.evaluationPeriods,
-      datapointsToAlarm: a.evaluationPeriods,
-    };
 
     for (const dim of ["Read", "Write"] as const) {
-      metricAlarm(this, `${dim.toLowerCase()}-throttles`, {
-        ...common,
+      metricAlarm(this, `${dim.toLowerCase()}-throttles`, a, {
         alarmName: `${tableName}-${dim.toLowerCase()}-throttles`,
         alarmDescription: `${dim} requests to ${tableName} are being throttled: capacity (or its auto scaling max) is too low.`,
         namespace: "AWS/DynamoDB",
         metricName: `${dim}ThrottleEvents`,
         dimensions: { TableName: tableName },
         statistic: "Sum",
-        period: a.periodSeconds,
         comparisonOperator: "GreaterThanThreshold",
         threshold: a.throttleThreshold,
       });
     }
 
     for (const operation of ["GetItem", "BatchGetItem"] as const) {
-      metricAlarm(this, `${operation.toLowerCase()}-latency-p99`, {
-        ...common,
+      metricAlarm(this, `${operation.toLowerCase()}-latency-p99`, a, {
         alarmName: `${tableName}-${operation}-latency-p99`,
         alarmDescription: `P99 server-side latency of ${operation} on ${tableName} is above ${a.latencyP99ThresholdMs} ms.`,
         namespace: "AWS/DynamoDB",
         metricName: "SuccessfulRequestLatency",
         dimensions: { TableName: tableName, Operation: operation },
         extendedStatistic: "p99",
-        period: a.periodSeconds,
         comparisonOperator: "GreaterThanThreshold",
         threshold: a.latencyP99ThresholdMs,
       });
     }
 
     if (!props.provisioned) return;
+    const tableMetric = (id: string, metricName: string, stat: "Sum" | "Average") => ({
+      id,
+      metric: { namespace: "AWS/DynamoDB", metricName, dimensions: { TableName: tableName }, stat, period: a.periodSeconds },
+    });
     for (const dim of ["Read", "Write"] as const) {
-      metricAlarm(this, `${dim.toLowerCase()}-capacity-utilization`, {
-        ...common,
+      metricAlarm(this, `${dim.toLowerCase()}-capacity-utilization`, a, {
         alarmName: `${tableName}-${dim.toLowerCase()}-capacity-utilization`,
         alarmDescription: `Consumed ${dim.toLowerCase()} capacity of ${tableName} is above ${a.consumedCapacityPercent}% of provisioned.`,
         comparisonOperator: "GreaterThanThreshold",
         threshold: a.consumedCapacityPercent,
         metricQuery: [
-          {
-            id: "consumed",
-            metric: {
-              namespace: "AWS/DynamoDB",
-              metricName: `Consumed${dim}CapacityUnits`,
-              dimensions: { TableName: tableName },
-              stat: "Sum",
-              period: a.periodSeconds,
-            },
-          },
-          {
-            id: "provisioned",
-            metric: {
-              namespace: "AWS/DynamoDB",
-              metricName: `Provisioned${dim}CapacityUnits`,
-              dimensions: { TableName: tableName },
-              stat: "Average",
-              period: a.periodSeconds,
-            },
-          },
+          tableMetric("consumed", `Consumed${dim}CapacityUnits`, "Sum"),
+          tableMetric("provisioned", `Provisioned${dim}CapacityUnits`, "Average"),
           {
             id: "utilization",
             // Consumed units are a sum over the period; provisioned units are per second.

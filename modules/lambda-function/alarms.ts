@@ -10,17 +10,9 @@ export class FunctionAlarms extends Construct {
   constructor(scope: Construct, id: string, props: { functionName: string; alarms: ResolvedFunctionAlarms }) {
     super(scope, id);
     const { functionName, alarms: a } = props;
-    const common = {
-      snsTopicArn: a.snsTopicArn,
-      namespace: "AWS/Lambda",
-      dimensions: { FunctionName: functionName },
-      period: a.periodSeconds,
-      evaluationPeriods: a.evaluationPeriods,
-      datapointsToAlarm: a.evaluationPeriods,
-      comparisonOperator: "GreaterThanThreshold",
-    };
+    const common = { namespace: "AWS/Lambda", dimensions: { FunctionName: functionName }, comparisonOperator: "GreaterThanThreshold" };
 
-    metricAlarm(this, "errors", {
+    metricAlarm(this, "errors", a, {
       ...common,
       alarmName: `${functionName}-errors`,
       alarmDescription: `${functionName} returned errors (unhandled exceptions or timeouts).`,
@@ -28,7 +20,7 @@ export class FunctionAlarms extends Construct {
       statistic: "Sum",
       threshold: a.errorsThreshold,
     });
-    metricAlarm(this, "throttles", {
+    metricAlarm(this, "throttles", a, {
       ...common,
       alarmName: `${functionName}-throttles`,
       alarmDescription: `Invocations of ${functionName} are throttled: concurrency (reserved or account) is exhausted.`,
@@ -37,7 +29,7 @@ export class FunctionAlarms extends Construct {
       threshold: a.throttlesThreshold,
     });
     if (a.durationP99Ms !== false) {
-      metricAlarm(this, "duration-p99", {
+      metricAlarm(this, "duration-p99", a, {
         ...common,
         alarmName: `${functionName}-duration-p99`,
         alarmDescription: `P99 duration of ${functionName} is above ${a.durationP99Ms} ms.`,

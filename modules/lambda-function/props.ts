@@ -1,4 +1,7 @@
 import { Token } from "cdktn";
+import { resolveAlarms } from "../core/alarm-props.js";
+import type { BaseAlarmProps, ResolvedBaseAlarms } from "../core/alarm-props.js";
+import { checkLogRetentionDays } from "../core/log-retention.js";
 import { Problems } from "../core/validation.js";
 import type { FunctionCode } from "./code.js";
 
@@ -17,9 +20,8 @@ export interface FunctionVpcProps {
   readonly securityGroupIds?: readonly string[];
 }
 
-export interface FunctionAlarmsProps {
-  /** @default none: alarms visible in CloudWatch, notifying no one */
-  readonly snsTopicArn?: string;
+/** Alarm thresholds of a function; the topic, period and evaluation periods are the {@link BaseAlarmProps} every module shares. */
+export interface FunctionAlarmsProps extends BaseAlarmProps {
   /** Alarm when the function's `Errors` sum over a period is above this. @default 0 */
   readonly errorsThreshold?: number;
   /** Alarm when `Throttles` over a period is above this. @default 0 */
@@ -29,10 +31,6 @@ export interface FunctionAlarmsProps {
    * @default 80 % of the timeout
    */
   readonly durationP99Ms?: number | false;
-  /** @default 60 */
-  readonly periodSeconds?: number;
-  /** @default 5 */
-  readonly evaluationPeriods?: number;
 }
 
 export interface LambdaFunctionProps {
@@ -77,13 +75,10 @@ export interface LambdaFunctionProps {
   readonly tags?: Record<string, string>;
 }
 
-export interface ResolvedFunctionAlarms {
-  snsTopicArn?: string;
+export interface ResolvedFunctionAlarms extends ResolvedBaseAlarms {
   errorsThreshold: number;
   throttlesThreshold: number;
   durationP99Ms: number | false;
-  periodSeconds: number;
-  evaluationPeriods: number;
 }
 
 export interface ResolvedFunctionConfig {
@@ -111,8 +106,7 @@ export interface ResolvedFunctionConfig {
 export const RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
 export const MEMORY_RANGE_MB = [128, 10_240] as const;
 export const TIMEOUT_RANGE_S = [1, 900] as const;
-/** The retention values CloudWatch Logs accepts (`0` = never expire). */
-export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS } from "../core/log-retention.js";
 /** Lambda rejects these variable names: the runtime sets them. */
 export const RESERVED_ENV_KEYS: readonly string[] = [
   "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
@@ -166,7 +160,7 @@ export function resolveLambdaFunctionProps(props: LambdaFunctionProps): Resolved
     if (props.alias === false) p.add("alias", false, "provisioned concurrency is configured on the `live` alias; remove alias: false or provisionedConcurrency");
   }
   const logRetentionDays = props.logRetentionDays ?? 30;
-  p.oneOf("logRetentionDays", logRetentionDays, LOG_RETENTION_DAYS);
+  checkLogRetentionDays(p, "logRetentionDays", logRetentionDays);
 
   let vpc: ResolvedFunctionConfig["vpc"];
   if (props.vpc !== undefined) {
@@ -187,26 +181,17 @@ export function resolveLambdaFunctionProps(props: LambdaFunctionProps): Resolved
     vpc = { vpcId: v.vpcId, subnetIds: subnets, securityGroupIds: groups };
   }
 
-  let alarms: ResolvedFunctionAlarms | false = false;
-  if (props.alarms !== false) {
-    const a = props.alarms ?? {};
-    alarms = {
-      snsTopicArn: a.snsTopicArn,
+  const alarms = resolveAlarms(p, props.alarms, (a) => {
+    const t = {
       errorsThreshold: a.errorsThreshold ?? 0,
       throttlesThreshold: a.throttlesThreshold ?? 0,
       durationP99Ms: a.durationP99Ms ?? Math.round(timeout * 1000 * 0.8),
-      periodSeconds: a.periodSeconds ?? 60,
-      evaluationPeriods: a.evaluationPeriods ?? 5,
     };
-    p.range("alarms.errorsThreshold", alarms.errorsThreshold, 0, Number.MAX_SAFE_INTEGER);
-    p.range("alarms.throttlesThreshold", alarms.throttlesThreshold, 0, Number.MAX_SAFE_INTEGER);
-    if (alarms.durationP99Ms !== false && timeoutOk) {
-      p.range("alarms.durationP99Ms", alarms.durationP99Ms, 1, timeout * 1000);
-    }
-    p.alarmPeriod("alarms.periodSeconds", alarms.periodSeconds);
-    p.range("alarms.evaluationPeriods", alarms.evaluationPeriods, 1, 100, { integer: true });
-    p.snsTopicArn("alarms.snsTopicArn", a.snsTopicArn);
-  }
+    p.range("alarms.errorsThreshold", t.errorsThreshold, 0, Number.MAX_SAFE_INTEGER);
+    p.range("alarms.throttlesThreshold", t.throttlesThreshold, 0, Number.MAX_SAFE_INTEGER);
+    if (t.durationP99Ms !== false && timeoutOk) p.range("alarms.durationP99Ms", t.durationP99Ms, 1, timeout * 1000);
+    return t;
+  });
 
   p.tags(props.tags);
 

@@ -96,14 +96,11 @@ export class ReplicationGroupAlarms extends Construct {
       groups.forEach((nodes, g) => {
         const suffix = g === 0 ? "" : `-${g + 1}`;
         const ids = nodes.map((_, i) => `m${i}`);
-        metricAlarm(this, `${m.id}${suffix}`, {
-          snsTopicArn: a.snsTopicArn,
+        metricAlarm(this, `${m.id}${suffix}`, a, {
           alarmName: `${props.name}-redis-${m.id}${suffix}`,
           alarmDescription: `${props.name}: ${m.describe(m.threshold)} Nodes: ${nodes.join(", ")}.`,
           comparisonOperator: "GreaterThanThreshold",
           threshold: m.threshold,
-          evaluationPeriods: a.evaluationPeriods,
-          datapointsToAlarm: a.evaluationPeriods,
           metricQuery: [
             ...nodes.map((node, i) => ({
               id: ids[i]!,
@@ -177,19 +174,15 @@ export class ServerlessAlarms extends Construct {
       },
     ];
     for (const x of alarms) {
-      metricAlarm(this, x.id, {
-        snsTopicArn: a.snsTopicArn,
+      metricAlarm(this, x.id, a, {
         alarmName: `${props.name}-redis-${x.id}`,
         alarmDescription: `${props.name}: ${x.description}`,
         namespace: "AWS/ElastiCache",
         metricName: x.metricName,
         dimensions: { clusterId: props.name },
         statistic: x.statistic,
-        period: a.periodSeconds,
         comparisonOperator: "GreaterThanThreshold",
         threshold: x.threshold,
-        evaluationPeriods: a.evaluationPeriods,
-        datapointsToAlarm: a.evaluationPeriods,
       });
     }
   }
