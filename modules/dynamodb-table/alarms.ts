@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { metricAlarm } from "../core/alarms.js";
-import type { ResolvedAlarms } from "./props.js";
+import type { ResolvedAlarms } from "./resolve/alarms.js";
 
 /**
  * The table's alarms: throttling (read, write), P99 latency of the read path (GetItem, BatchGetItem) and, for

@@ -2,7 +2,7 @@ import type { ITerraformDependable } from "cdktn";
 import type { Construct } from "constructs";
 import { AppautoscalingTarget } from "@cdktn/provider-aws/lib/appautoscaling-target/index.js";
 import { AppautoscalingPolicy } from "@cdktn/provider-aws/lib/appautoscaling-policy/index.js";
-import type { ResolvedAutoScaling } from "./props.js";
+import type { ResolvedAutoScaling } from "./resolve/capacity.js";
 
 export type Dimension = "Read" | "Write";
 

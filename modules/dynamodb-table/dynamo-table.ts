@@ -5,8 +5,9 @@ import { DynamodbContributorInsights } from "@cdktn/provider-aws/lib/dynamodb-co
 import type { IGrantable } from "../core/grants.js";
 import { TableAlarms } from "./alarms.js";
 import { targetTracking } from "./autoscaling.js";
-import { resolveDynamoTableProps } from "./props.js";
-import type { DynamoTableProps, ResolvedCapacity, ResolvedTableConfig } from "./props.js";
+import { resolveDynamoTableProps } from "./resolve.js";
+import type { DynamoTableProps } from "./props.js";
+import type { ResolvedCapacity, ResolvedTableConfig } from "./resolve.js";
 
 const READ_ACTIONS = [
   "dynamodb:BatchGetItem",

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Redis } from "ioredis";
 import { forecastItem } from "../../functions/forecast-api/forecast-item.js";
-import { resolveDynamoTableProps } from "../../modules/dynamodb-table/props.js";
+import { resolveDynamoTableProps } from "../../modules/dynamodb-table/resolve.js";
 import { environments } from "../../stacks/config.js";
 import { forecastTableProps } from "../../stacks/weather-forecast-parts.js";
 import { generateForecast } from "../local/forecast-generator.js";

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { resolveApiCacheProps } from "../../modules/api-cache/props.js";
-import { resolveDynamoTableProps } from "../../modules/dynamodb-table/props.js";
+import { resolveDynamoTableProps } from "../../modules/dynamodb-table/resolve.js";
 import { environments } from "../../stacks/config.js";
 import type { EnvironmentName } from "../../stacks/config.js";
 import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forecast-parts.js";

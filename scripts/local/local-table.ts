@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue, CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { ResolvedTableConfig } from "../../modules/dynamodb-table/props.js";
+import type { ResolvedTableConfig } from "../../modules/dynamodb-table/resolve.js";
 
 /**
  * The CreateTable request for a table exactly as the DynamoTable module defines it (keys, attribute types,
