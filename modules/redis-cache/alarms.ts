@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { metricAlarm } from "../core/alarms.js";
-import type { ResolvedAlarms } from "./props.js";
+import type { ResolvedAlarms } from "./resolve/alarms.js";
 
 /** CloudWatch alarms allow at most 10 metrics in one metric-math alarm (a hard limit). */
 const METRICS_PER_ALARM = 10;

@@ -13,8 +13,9 @@ import type { IGrantable } from "../core/grants.js";
 import { RedisAuth } from "./auth.js";
 import { ReplicationGroupAlarms, ServerlessAlarms, memberClusterIds } from "./alarms.js";
 import type { RedisConnection } from "./connection.js";
-import { resolveRedisCacheProps } from "./props.js";
-import type { RedisCacheProps, ResolvedRedisCache, ResolvedReplicationGroup, ResolvedServerless } from "./props.js";
+import type { RedisCacheProps } from "./props.js";
+import { resolveRedisCacheProps } from "./resolve.js";
+import type { ResolvedRedisCache, ResolvedReplicationGroup, ResolvedServerless } from "./resolve.js";
 
 /** Serverless caches listen on 6379 (primary) and 6380 (reader endpoint). */
 const SERVERLESS_PORTS = { from: 6379, to: 6380 } as const;
@@ -75,25 +76,14 @@ export class RedisCache extends Construct implements IConnectable {
     const auth = new RedisAuth(this, "auth", { name: c.name, engine: c.engine, auth: c.auth, kmsKeyArn: c.kmsKeyArn, tags: c.tags });
     this.authSecretArn = auth.secretArn;
 
+    // Where clients connect: the mode decides the endpoints and whether a cluster client is needed.
+    let endpoints: Pick<RedisConnection, "host" | "port" | "readerHost" | "readerPort" | "clusterMode">;
     if (c.mode === "serverless") {
       const cache = this.buildServerless(c, sg.id, auth, tags);
       this.serverlessCache = cache;
       this.replicationGroup = undefined;
-      this.primaryEndpoint = cache.endpoint.get(0).address;
-      this.port = cache.endpoint.get(0).port;
-      this.readerEndpoint = cache.readerEndpoint.get(0).address;
-      this.connection = {
-        mode: c.mode,
-        engine: c.engine,
-        host: this.primaryEndpoint,
-        port: this.port,
-        readerHost: this.readerEndpoint,
-        readerPort: cache.readerEndpoint.get(0).port,
-        tls: true,
-        clusterMode: true,
-        username: auth.userName,
-        authSecretArn: this.authSecretArn,
-      };
+      const [primary, reader] = [cache.endpoint.get(0), cache.readerEndpoint.get(0)];
+      endpoints = { host: primary.address, port: primary.port, readerHost: reader.address, readerPort: reader.port, clusterMode: true };
       if (c.alarms) {
         new ServerlessAlarms(this, "alarms", { name: c.name, alarms: c.alarms, maxDataStorageGb: c.maxDataStorageGb, maxEcpuPerSecond: c.maxEcpuPerSecond });
       }
@@ -101,20 +91,13 @@ export class RedisCache extends Construct implements IConnectable {
       const group = this.buildReplicationGroup(c, sg.id, auth, tags);
       this.replicationGroup = group;
       this.serverlessCache = undefined;
-      this.primaryEndpoint = c.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
-      this.readerEndpoint = c.clusterMode ? undefined : group.readerEndpointAddress;
-      this.port = c.port;
-      this.connection = {
-        mode: c.mode,
-        engine: c.engine,
-        host: this.primaryEndpoint,
-        port: this.port,
-        readerHost: this.readerEndpoint,
-        readerPort: this.readerEndpoint === undefined ? undefined : c.port,
-        tls: true,
+      const readerHost = c.clusterMode ? undefined : group.readerEndpointAddress;
+      endpoints = {
+        host: c.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress,
+        port: c.port,
+        readerHost,
+        readerPort: readerHost === undefined ? undefined : c.port,
         clusterMode: c.clusterMode,
-        username: auth.userName,
-        authSecretArn: this.authSecretArn,
       };
       if (c.alarms) {
         new ReplicationGroupAlarms(this, "alarms", {
@@ -125,6 +108,21 @@ export class RedisCache extends Construct implements IConnectable {
         });
       }
     }
+    this.primaryEndpoint = endpoints.host;
+    this.port = endpoints.port;
+    this.readerEndpoint = endpoints.readerHost;
+    this.connection = {
+      mode: c.mode,
+      engine: c.engine,
+      host: endpoints.host,
+      port: endpoints.port,
+      readerHost: endpoints.readerHost,
+      readerPort: endpoints.readerPort,
+      tls: true,
+      clusterMode: endpoints.clusterMode,
+      username: auth.userName,
+      authSecretArn: this.authSecretArn,
+    };
 
     new TerraformOutput(this, "primary-endpoint", { value: this.primaryEndpoint, description: "Primary (cluster mode: configuration) endpoint" });
     if (this.readerEndpoint !== undefined) new TerraformOutput(this, "reader-endpoint", { value: this.readerEndpoint, description: "Reader endpoint" });

@@ -52,7 +52,7 @@ describe("RedisCache validation: combinations AWS would reject", () => {
       { ...base, snapshotRetentionDays: 1, snapshotWindow: "04:30-05:30", maintenanceWindow: "tue:05:00-tue:06:00" },
       /snapshotWindow = "04:30-05:30": overlaps maintenanceWindow "tue:05:00-tue:06:00"/,
     ],
-    ["an unknown log retention", { ...base, logs: { retentionDays: 10 } }, /logs\.retentionDays = 10: must be one of CloudWatch's retention values/],
+    ["an unknown log retention", { ...base, logs: { retentionDays: 10 } }, /logs\.retentionDays = 10: must be one of 0, 1, 3, 5, 7, 14, 30, 60/],
     ["an unknown log format", { ...base, logs: { format: "xml" as "json" } }, /logs\.format = "xml": must be one of "json", "text"/],
     ["the serverless block on a replication group", { ...base, serverless: { maxDataStorageGb: 5 } }, /serverless = \{"maxDataStorageGb":5\}: applies to mode "serverless" only/],
   ];
