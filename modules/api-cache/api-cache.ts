@@ -16,8 +16,9 @@ import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicyAttachment } from "@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission/index.js";
 import { executeApiRoute, methodSettingsPath, pathPrefixes } from "./paths.js";
-import { resolveApiCacheProps } from "./props.js";
-import type { ApiCacheProps, ResolvedApiCacheConfig, ResolvedRoute } from "./props.js";
+import type { ApiCacheProps } from "./props.js";
+import { resolveApiCacheProps } from "./resolve.js";
+import type { ResolvedApiCacheConfig, ResolvedRoute } from "./resolve.js";
 
 /** AWS-managed policy that lets API Gateway write access and execution logs (the account-level role). */
 const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";

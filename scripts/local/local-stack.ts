@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { resolveApiCacheProps } from "../../modules/api-cache/props.js";
+import { resolveApiCacheProps } from "../../modules/api-cache/resolve.js";
 import { resolveDynamoTableProps } from "../../modules/dynamodb-table/resolve.js";
 import { environments } from "../../stacks/config.js";
 import type { EnvironmentName } from "../../stacks/config.js";
