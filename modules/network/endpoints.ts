@@ -4,7 +4,7 @@ import { SecurityGroup } from "@cdktn/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import { DataAwsRegion } from "@cdktn/provider-aws/lib/data-aws-region/index.js";
 import { DataAwsVpc } from "@cdktn/provider-aws/lib/data-aws-vpc/index.js";
-import type { ResolvedEndpoints } from "./props.js";
+import type { ResolvedEndpoints } from "./resolve/endpoints.js";
 
 /**
  * VPC endpoints: gateway endpoints (DynamoDB, S3) on the private route tables, interface endpoints in the private

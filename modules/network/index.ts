@@ -1,6 +1,7 @@
 export { Network } from "./network.js";
 export { networkPreset } from "./presets.js";
 export type { NetworkEnvironment, NetworkPreset } from "./presets.js";
-export { resolveNetworkProps } from "./props.js";
 export type * from "./props.js";
+export { resolveNetworkProps } from "./resolve.js";
+export type { ResolvedCreateNetwork, ResolvedEndpoints, ResolvedExistingNetwork, ResolvedNetwork } from "./resolve.js";
 export type { NetworkPlacement } from "../core/network.js";

@@ -13,8 +13,9 @@ import { DataAwsAvailabilityZones } from "@cdktn/provider-aws/lib/data-aws-avail
 import { DataAwsSubnets } from "@cdktn/provider-aws/lib/data-aws-subnets/index.js";
 import type { NetworkPlacement } from "../core/network.js";
 import { VpcEndpoints } from "./endpoints.js";
-import { resolveNetworkProps } from "./props.js";
-import type { NetworkProps, ResolvedCreateNetwork, ResolvedExistingNetwork, ResolvedNetwork } from "./props.js";
+import type { NetworkProps } from "./props.js";
+import { resolveNetworkProps } from "./resolve.js";
+import type { ResolvedCreateNetwork, ResolvedExistingNetwork, ResolvedNetwork } from "./resolve.js";
 
 /**
  * Private networking for functions and caches: a new VPC (private subnets across 2–3 AZs, public subnets and NAT
