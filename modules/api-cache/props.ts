@@ -17,7 +17,7 @@ export interface ApiLambdaTarget {
   readonly functionName: string;
   /** Invoke ARN of the function, or of the alias named by `qualifier`. */
   readonly invokeArn: string;
-  /** Alias name when `invokeArn` is an alias's (the invoke permission must name it). */
+  /** Alias name when `invokeArn` is an alias's (the invoke permission must name it). @default none (`invokeArn` is the function's) */
   readonly qualifier?: string;
 }
 

@@ -61,9 +61,9 @@ export interface CreateNetworkProps extends NetworkCommonProps {
 export interface ExistingNetworkProps extends NetworkCommonProps {
   readonly mode: "existing";
   readonly vpcId: string;
-  /** Private subnet ids (one of `privateSubnetIds` / `privateSubnetTags`). */
+  /** Private subnet ids (one of `privateSubnetIds` / `privateSubnetTags`). @default none (then give `privateSubnetTags`) */
   readonly privateSubnetIds?: string[];
-  /** Tags that select the private subnets of `vpcId`, e.g. `{ tier: "private" }` (looked up at plan time). */
+  /** Tags that select the private subnets of `vpcId`, e.g. `{ tier: "private" }` (looked up at plan time). @default none (then give `privateSubnetIds`) */
   readonly privateSubnetTags?: Record<string, string>;
   /** Route tables of the private subnets; required for gateway endpoints (DynamoDB, S3). @default none */
   readonly privateRouteTableIds?: string[];
