@@ -111,18 +111,7 @@ export class RedisCache extends Construct implements IConnectable {
     this.primaryEndpoint = endpoints.host;
     this.port = endpoints.port;
     this.readerEndpoint = endpoints.readerHost;
-    this.connection = {
-      mode: c.mode,
-      engine: c.engine,
-      host: endpoints.host,
-      port: endpoints.port,
-      readerHost: endpoints.readerHost,
-      readerPort: endpoints.readerPort,
-      tls: true,
-      clusterMode: endpoints.clusterMode,
-      username: auth.userName,
-      authSecretArn: this.authSecretArn,
-    };
+    this.connection = { mode: c.mode, engine: c.engine, ...endpoints, tls: true, username: auth.userName, authSecretArn: this.authSecretArn };
 
     new TerraformOutput(this, "primary-endpoint", { value: this.primaryEndpoint, description: "Primary (cluster mode: configuration) endpoint" });
     if (this.readerEndpoint !== undefined) new TerraformOutput(this, "reader-endpoint", { value: this.readerEndpoint, description: "Reader endpoint" });
