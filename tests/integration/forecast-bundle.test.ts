@@ -14,7 +14,7 @@ import { unzipSync } from "fflate";
 import { KEY_ATTRIBUTE } from "../../functions/forecast-api/forecast-item.js";
 import { NodejsBundle } from "../../modules/nodejs-bundle/index.js";
 import type { BundleLayout } from "../../modules/nodejs-bundle/index.js";
-import { generateForecast } from "../../scripts/local/forecast-generator.js";
+import { generateForecast } from "../../scripts/support/forecast-generator.js";
 import { startOriginServer } from "../../scripts/local/origin-server.js";
 import type { OriginServer } from "../../scripts/local/origin-server.js";
 import { functionBundle } from "../../stacks/code-location.js";
