@@ -1,25 +1,20 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App, TerraformStack, TerraformVariable } from "cdktn";
-import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
+import { TerraformVariable } from "cdktn";
 import { zipSync } from "fflate";
 import { PropValidationError } from "../../../modules/core/index.js";
 import { DynamoTable } from "../../../modules/dynamodb-table/index.js";
 import { compareWalkOrder, directoryEntries, FunctionCode, FunctionCodeError, LambdaFunction, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
 import type { FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
-import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
+import { scratchDirs } from "../../support/scratch.js";
+import { onlyResource, resourcesOf, synthStack, synthToDisk } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
-const tmpDirs: string[] = [];
-/** A scratch directory outside this repository: a consumer's project knows nothing of its layout. */
-function tmp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+/** Scratch directories outside this repository: a consumer's project knows nothing of its layout. */
+const { tmp, cleanup } = scratchDirs();
+afterAll(cleanup);
 
 const HANDLER_SOURCE = 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n';
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -305,23 +300,16 @@ describe("LambdaFunction: code from the consumer's project (a zip or a directory
   }
   const advice = "Build it first, or bundle your handler's entry file with NodejsBundle.code({ name, entry }) (the nodejs-bundle module), which builds the zip at synth.";
 
-  /** Synthesizes a stack with one function into a fresh directory, as `cdktn synth` does (assets written). */
-  function synthToDisk(pkg: FunctionCodeType, extra: Partial<LambdaFunctionProps> = {}): { fn: Record<string, unknown>; zip: Buffer } {
-    const outdir = tmp("lambda-synth-");
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, "s");
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    new LambdaFunction(stack, "fn", props({ code: pkg, ...extra }));
-    app.synth();
-    const stackDir = join(outdir, "stacks", "s");
-    const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  /** What a stack deploys of this code: its aws_lambda_function and the zip synth wrote for it. */
+  function deployed(pkg: FunctionCodeType): { fn: Record<string, unknown>; zip: Buffer } {
+    const { json, stackDir } = synthToDisk(tmp("lambda-synth-"), (stack) => new LambdaFunction(stack, "fn", props({ code: pkg })));
     const fn = onlyResource(json, "aws_lambda_function");
     return { fn, zip: readFileSync(join(stackDir, fn.filename as string)) };
   }
 
   it("copies a prebuilt zip into the stack byte for byte, whatever tool made it", () => {
     const zipFile = consumerZip();
-    const { fn, zip } = synthToDisk(FunctionCode.fromZipFile(zipFile));
+    const { fn, zip } = deployed(FunctionCode.fromZipFile(zipFile));
     expect(zip.equals(readFileSync(zipFile))).toBe(true);
     expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/orders\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename as string}")}`);
@@ -340,8 +328,8 @@ describe("LambdaFunction: code from the consumer's project (a zip or a directory
   });
 
   it("zips a directory reproducibly: twice, or in another checkout, to the same bytes, asset path and source_code_hash", () => {
-    const a = synthToDisk(FunctionCode.fromDirectory(packageDir()));
-    const b = synthToDisk(FunctionCode.fromDirectory(packageDir()));
+    const a = deployed(FunctionCode.fromDirectory(packageDir()));
+    const b = deployed(FunctionCode.fromDirectory(packageDir()));
     expect(b.zip.equals(a.zip)).toBe(true);
     expect(b.fn.filename).toBe(a.fn.filename);
     expect(b.fn.source_code_hash).toBe(a.fn.source_code_hash);
@@ -353,8 +341,8 @@ describe("LambdaFunction: code from the consumer's project (a zip or a directory
     const dir = packageDir();
     const zipFile = join(tmp("equivalent-"), "orders.zip");
     writeFileSync(zipFile, zipPackage(directoryEntries(dir)));
-    const fromDirectory = synthToDisk(FunctionCode.fromDirectory(dir));
-    const fromZip = synthToDisk(FunctionCode.fromZipFile(zipFile));
+    const fromDirectory = deployed(FunctionCode.fromDirectory(dir));
+    const fromZip = deployed(FunctionCode.fromZipFile(zipFile));
     expect(fromDirectory.zip.equals(readFileSync(zipFile))).toBe(true);
     expect(fromDirectory.fn.filename).toBe(fromZip.fn.filename);
     expect(fromDirectory.fn.source_code_hash).toBe(fromZip.fn.source_code_hash);
@@ -371,7 +359,7 @@ describe("LambdaFunction: code from the consumer's project (a zip or a directory
     expect(hashOf()).not.toBe(before);
 
     symlinkSync("index.mjs", join(dir, "main.mjs"));
-    const { zip } = synthToDisk(FunctionCode.fromDirectory(dir));
+    const { zip } = deployed(FunctionCode.fromDirectory(dir));
     expect(zipEntryPaths(zip)).toEqual(["bin/tool", "index.mjs", "main.mjs"]);
     /** The mode in an entry's external attributes, read from the zip's central directory. */
     const attrs = (name: string) => {

@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
-import { App, TerraformStack } from "cdktn";
-import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { Metafile } from "esbuild";
 import { unzipSync } from "fflate";
@@ -15,17 +13,12 @@ import type { FunctionCode as FunctionCodeType } from "../../../modules/lambda-f
 import { BundleBudgetError, BundleError, EsbuildNotFoundError, formatBundleReport, NodejsBundle, packageOf, unscopedPackages } from "../../../modules/nodejs-bundle/index.js";
 import type { BundleResult, NodejsBundleProps } from "../../../modules/nodejs-bundle/index.js";
 import { projectRoot } from "../../support/project-root.js";
-import { onlyResource } from "../../support/synth.js";
-import type { SynthesizedStack } from "../../support/synth.js";
+import { scratchDirs } from "../../support/scratch.js";
+import { onlyResource, synthToDisk } from "../../support/synth.js";
 
 const fixtures = "tests/unit/modules/fixtures/nodejs-bundle";
-const tmpDirs: string[] = [];
-function tmp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { tmp, cleanup } = scratchDirs();
+afterAll(cleanup);
 
 /** A fixture handler of this repository, bundled into `outDir`. */
 const fixture = (name: string, outDir: string, extra: Partial<NodejsBundleProps> = {}): NodejsBundleProps => ({ name, entry: `${fixtures}/${name}/handler.ts`, projectRoot, outDir, ...extra });
@@ -60,16 +53,9 @@ function consumerProject(): { root: string; entry: string; props: NodejsBundlePr
   return { root, entry, props: { name: "orders", entry } };
 }
 
-/** Synthesizes one function with this code into a fresh directory, as `cdktn synth` does (assets written). */
-function synthToDisk(code: FunctionCodeType): { fn: Record<string, unknown>; zip: Buffer } {
-  const outdir = tmp("bundle-synth-");
-  const app = new App({ outdir });
-  const stack = new TerraformStack(app, "s");
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  new LambdaFunction(stack, "fn", { functionName: "orders", code });
-  app.synth();
-  const stackDir = join(outdir, "stacks", "s");
-  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+/** What a stack deploys of this code: its aws_lambda_function and the zip synth wrote for it. */
+function deployed(code: FunctionCodeType): { fn: Record<string, unknown>; zip: Buffer } {
+  const { json, stackDir } = synthToDisk(tmp("bundle-synth-"), (stack) => new LambdaFunction(stack, "fn", { functionName: "orders", code }));
   const fn = onlyResource(json, "aws_lambda_function");
   return { fn, zip: readFileSync(join(stackDir, fn.filename as string)) };
 }
@@ -283,7 +269,7 @@ describe("NodejsBundle.build: deterministic output", () => {
 
   it("two builds deploy the same zip, asset path and source_code_hash: no Lambda diff without a code change", async () => {
     const [a, b] = await Promise.all([tmp("redeploy-a-"), tmp("redeploy-b-")].map((outDir) => NodejsBundle.build(fixture("lazy", outDir))));
-    const [first, second] = [a!, b!].map((r) => synthToDisk(FunctionCode.fromZipFile(r.layout.zipFile)));
+    const [first, second] = [a!, b!].map((r) => deployed(FunctionCode.fromZipFile(r.layout.zipFile)));
     expect(second!.zip.equals(first!.zip)).toBe(true);
     expect(second!.fn.filename).toBe(first!.fn.filename);
     expect(second!.fn.source_code_hash).toBe(first!.fn.source_code_hash);
@@ -292,8 +278,8 @@ describe("NodejsBundle.build: deterministic output", () => {
 
   it("its zip has the very bytes the construct makes of its package directory: deploying either is the same", async () => {
     const built = await NodejsBundle.build(fixture("lazy", tmp("bundle-dir-")));
-    const fromZip = synthToDisk(FunctionCode.fromZipFile(built.layout.zipFile));
-    const fromDirectory = synthToDisk(FunctionCode.fromDirectory(built.layout.packageDir));
+    const fromZip = deployed(FunctionCode.fromZipFile(built.layout.zipFile));
+    const fromDirectory = deployed(FunctionCode.fromDirectory(built.layout.packageDir));
     expect(fromDirectory.zip.equals(readFileSync(built.layout.zipFile))).toBe(true);
     expect(fromDirectory.fn.filename).toBe(fromZip.fn.filename);
     expect(fromDirectory.fn.source_code_hash).toBe(fromZip.fn.source_code_hash);
@@ -441,7 +427,7 @@ describe("NodejsBundle.code: a consumer's entry bundled at synth, rebuilt only w
     expect(Object.keys(stamp.dependencies)).toEqual(["package-lock.json"]);
     expect(NodejsBundle.staleReason(props)).toBeUndefined();
     // the construct deploys it like any zip
-    expect(synthToDisk(code).fn.filename).toMatch(/\/orders\.zip$/);
+    expect(deployed(code).fn.filename).toMatch(/\/orders\.zip$/);
     expect(relative(root, entry)).toBe("src/handlers/orders.ts");
   });
 

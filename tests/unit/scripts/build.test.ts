@@ -1,6 +1,4 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,15 +6,11 @@ import { NodejsBundle } from "../../../modules/nodejs-bundle/index.js";
 import type { BundleResult } from "../../../modules/nodejs-bundle/index.js";
 import { DEFAULT_INIT_BUDGET_KB, FUNCTION_INIT_BUDGETS_KB, functionBundle, projectFunctions } from "../../../stacks/code-location.js";
 import { projectRoot } from "../../support/project-root.js";
+import { scratchDirs } from "../../support/scratch.js";
 
 const run = promisify(execFile);
-const tmpDirs: string[] = [];
-function tmp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { tmp, cleanup } = scratchDirs();
+afterAll(cleanup);
 
 type Failed = { code: number; stdout: string; stderr: string };
 const build = (args: string[]) => run(process.execPath, ["--import", "tsx", "scripts/build.ts", ...args], { cwd: projectRoot });
