@@ -39,17 +39,18 @@ export interface FunctionCodeOptions {
 
 export const FunctionCode = {
   /**
-   * A zip built by anything. Deployed byte for byte: its SHA-256 is the `source_code_hash`, so the same bytes
-   * never redeploy. (A zip tool that records timestamps makes new bytes on every build: give the directory then.)
+   * A zip built by anything (a relative path resolves from the working directory). Deployed byte for byte: its
+   * SHA-256 is the `source_code_hash`, so the same bytes never redeploy. (A zip tool that records timestamps makes
+   * new bytes on every build: give the directory then.)
    */
   fromZipFile(zipFile: string, options: FunctionCodeOptions = {}): ZipFileCode {
     return { kind: "zip", zipFile: resolve(zipFile), ...hint(options) };
   },
 
   /**
-   * A directory built by anything, zipped by the construct at synth: entries sorted, fixed timestamps, modes 0644
-   * (0755 where the owner may execute), so identical files give an identical zip and `source_code_hash` on any
-   * machine, whatever the umask. Symlinks are kept as links.
+   * A directory built by anything (a relative path resolves from the working directory), zipped by the construct
+   * at synth: entries sorted, fixed timestamps, modes 0644 (0755 where the owner may execute), so identical files
+   * give an identical zip and `source_code_hash` on any machine, whatever the umask. Symlinks are kept as links.
    */
   fromDirectory(directory: string, options: FunctionCodeOptions = {}): DirectoryCode {
     return { kind: "directory", directory: resolve(directory), ...hint(options) };

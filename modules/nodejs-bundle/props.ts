@@ -66,7 +66,8 @@ export function resolveBundleProps(props: NodejsBundleProps): ResolvedBundle {
   p.pattern("name", props.name, NAME_RE, "must be 1–64 letters, digits, '-' or '_' (it names the zip and the output folders)");
   const entry = typeof props.entry === "string" && props.entry !== "" ? resolve(props.projectRoot ?? process.cwd(), props.entry) : undefined;
   if (entry === undefined) p.add("entry", props.entry, "is required: the path of the handler's source file");
-  else if (!existsSync(entry) || !statSync(entry).isFile()) p.add("entry", entry, "does not exist: it must be the handler's source file (TypeScript or JavaScript)");
+  else if (!existsSync(entry)) p.add("entry", entry, "does not exist: it must be the handler's source file (TypeScript or JavaScript)");
+  else if (!statSync(entry).isFile()) p.add("entry", entry, "is a directory: it must be the handler's source file (TypeScript or JavaScript)");
 
   let projectRoot = props.projectRoot === undefined ? undefined : resolve(props.projectRoot);
   if (projectRoot !== undefined && !existsSync(join(projectRoot, "package.json"))) {
