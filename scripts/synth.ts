@@ -4,16 +4,16 @@
 //   --outdir        default: CDKTF_OUTDIR (the cdktn CLI sets it), else cdktf.out
 //   --debug-tokens  record where each token was created (cdktn creation stacks, source-mapped): slower
 //
-// How it stays fast: the app is bundled into one CommonJS file (scripts/build/app-bundle.ts) and run in a worker
+// How it stays fast: the app is bundled into one CommonJS file (scripts/synth/app-bundle.ts) and run in a worker
 // thread with no tsx loader (execArgv: []), so cdktn and the provider classes load as plain `require`s, and the
 // Lambda zips are made by the build, so synth only copies them.
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { bundleApp } from "./build/app-bundle.js";
-import type { AppResult } from "./build/app-entry.js";
-import { runApp } from "./build/app-run.js";
+import { bundleApp } from "./synth/app-bundle.js";
+import type { AppResult } from "./synth/app-entry.js";
+import { runApp } from "./synth/app-run.js";
 
 const { values } = parseArgs({
   options: {

@@ -4,10 +4,11 @@ import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { ApiCache } from "../modules/api-cache/index.js";
 import { AthenaWorkgroup } from "../modules/athena-workgroup/index.js";
 import type { ColumnProps } from "../modules/athena-workgroup/index.js";
-import { FunctionCode, LambdaFunction } from "../modules/lambda-function/index.js";
+import { LambdaFunction } from "../modules/lambda-function/index.js";
 // Pure data (no SDK): the catalogue names the query-string parameters the stage cache must key on.
 import { catalogueParamNames, ORDER_STATUSES } from "../functions/analytics-query/catalogue.js";
 import type { AnalyticsEnvironmentConfig } from "./analytics-config.js";
+import { functionCode } from "./code-location.js";
 import type { CodeLocation } from "./code-location.js";
 
 /** The `orders` table the query catalogue (functions/analytics-query/catalogue.ts) is written against. */
@@ -65,7 +66,7 @@ export class AnalyticsStack extends TerraformStack {
     this.queryFunction = new LambdaFunction(this, "query-function", {
       functionName: `analytics-query-${env}`,
       description: "GET /analytics/…: catalogue queries on Athena with result caching",
-      code: FunctionCode.fromProject("analytics-query", { projectRoot: code.projectRoot }),
+      code: functionCode(code, "analytics-query"),
       memorySize: f.memorySize,
       timeout: f.timeout,
       logRetentionDays: f.logRetentionDays,

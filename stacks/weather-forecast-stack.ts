@@ -3,9 +3,10 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { ApiCache } from "../modules/api-cache/index.js";
 import { DynamoTable } from "../modules/dynamodb-table/index.js";
-import { FunctionCode, LambdaFunction } from "../modules/lambda-function/index.js";
+import { LambdaFunction } from "../modules/lambda-function/index.js";
 import { Network } from "../modules/network/index.js";
 import { RedisCache, redisConnectionEnv } from "../modules/redis-cache/index.js";
+import { functionCode } from "./code-location.js";
 import type { CodeLocation } from "./code-location.js";
 import type { EnvironmentConfig } from "./config.js";
 import { forecastApiProps, forecastTableProps } from "./weather-forecast-parts.js";
@@ -41,7 +42,7 @@ export class WeatherForecastStack extends TerraformStack {
     this.forecastFunction = new LambdaFunction(this, "forecast-function", {
       functionName: `weather-forecast-api-${config.environment}`,
       description: "GET /forecast: reads forecasts through the cache layers",
-      code: FunctionCode.fromProject("forecast-api", { projectRoot: code.projectRoot }),
+      code: functionCode(code, "forecast-api"),
       memorySize: f.memorySize,
       timeout: f.timeout,
       logRetentionDays: f.logRetentionDays,

@@ -1,140 +1,185 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { BUNDLE_FILE, buildSettings, bundleFunctionSync, bundleLayout } from "./bundler.js";
-import type { BundleLayout } from "./bundler.js";
-import { zipEntryPaths } from "./zip.js";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import type { Problems } from "../core/validation.js";
+import { directoryEntries, zipEntryPaths, zipPackage } from "./zip.js";
+import type { ZipEntry } from "./zip.js";
 
 /**
- * Where a function's deployment package comes from:
- * - a zip built beforehand (`npm run build` writes `dist/functions/<name>.zip`): synth copies it as is;
- * - a directory, which cdktn zips at synth (reproducibly too, but once per stack: slower).
+ * A function's deployment package, built by anything: a zip (deployed as is) or a directory (zipped reproducibly
+ * by the construct). The construct knows nothing of how it was built; `NodejsBundle.code(…)` (the nodejs-bundle
+ * module) bundles an entry file with esbuild and hands over its zip.
  */
-export type FunctionCode = ZipFileCode | PackageDirCode;
+export type FunctionCode = ZipFileCode | DirectoryCode;
 
 export interface ZipFileCode {
   readonly kind: "zip";
-  /** Absolute path of the deployment zip (holds `index.mjs` at its root, and its chunks under `chunks/`). */
+  /** Absolute path of the zip; the handler's file sits at its root. */
   readonly zipFile: string;
-  /** The command that (re)creates the package, named in errors when it is missing. */
-  readonly buildCommand: string;
+  /** How to (re)create the zip, said in errors when it is missing or unusable. */
+  readonly buildHint?: string;
 }
 
-export interface PackageDirCode {
+export interface DirectoryCode {
   readonly kind: "directory";
-  /** Absolute path of the package directory (holds `index.mjs`, and its chunks under `chunks/`). */
-  readonly packageDir: string;
-  /** The command that (re)creates the package, named in errors when it is missing. */
-  readonly buildCommand: string;
+  /** Absolute path of the directory; the handler's file sits at its top. */
+  readonly directory: string;
+  /** How to (re)create the directory, said in errors when it is missing or unusable. */
+  readonly buildHint?: string;
 }
 
-export class BundleNotFoundError extends Error {
-  constructor(what: string, buildCommand: string) {
-    super(`Lambda bundle not found: ${what}. Run \`${buildCommand}\` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/: index.mjs and its chunks).`);
-    this.name = "BundleNotFoundError";
-  }
+export interface FunctionCodeOptions {
+  /**
+   * How whoever deploys (re)creates the code, said in errors when it is missing or unusable: "Run `make lambda`."
+   * @default advice to build it, or to bundle the handler's entry file with `NodejsBundle.code`
+   */
+  readonly buildHint?: string;
 }
-
-const BUILD_COMMAND = "npm run build";
-/** Bundles checked or built in this process: several stacks (dev, staging, prod) share one build. */
-const ensured = new Map<string, ZipFileCode>();
 
 export const FunctionCode = {
   /**
-   * The bundle of `functions/<name>/handler.ts`, zipped in `dist/functions/<name>.zip`, as `npm run build`
-   * writes it.
-   *
-   * When the zip, a file of the package (the entry or a chunk) or the metafile is missing, when the zip or a package
-   * file is older than one of the project sources it was built from (the metafile lists them) or than
-   * `package-lock.json`, or when it was built with other esbuild settings, it is rebuilt here with the same esbuild
-   * options as `npm run build`, once per process. So `cdktn
-   * synth`/`deploy` and the tests work from a clean clone and never ship a stale handler, while `npm run synth`
-   * (which builds first) pays nothing at synth time. Dependency files are not stat'ed: npm
-   * extracts them with a fixed old mtime, which is why the lockfile stands in for them.
+   * A zip built by anything (a relative path resolves from the working directory). Deployed byte for byte: its
+   * SHA-256 is the `source_code_hash`, so the same bytes never redeploy. (A zip tool that records timestamps makes
+   * new bytes on every build: give the directory then.)
    */
-  fromProject(name: string, options: { projectRoot: string; outDir?: string; bundleAwsSdk?: boolean }): ZipFileCode {
-    const root = resolve(options.projectRoot);
-    const outDir = resolve(root, options.outDir ?? "dist");
-    const key = `${outDir}\0${name}`;
-    const known = ensured.get(key);
-    if (known) return known;
-    const layout = bundleLayout(outDir, name);
-    const stale = staleReason(root, layout, buildSettings({ name, projectRoot: root, outDir, bundleAwsSdk: options.bundleAwsSdk }));
-    if (stale) {
-      const started = performance.now();
-      bundleFunctionSync({ name, projectRoot: root, outDir, bundleAwsSdk: options.bundleAwsSdk });
-      console.error(`lambda-function: built ${name} on demand (${stale}) in ${(performance.now() - started).toFixed(0)} ms; \`${BUILD_COMMAND}\` builds ahead of synth`);
-    }
-    const code: ZipFileCode = { kind: "zip", zipFile: layout.zipFile, buildCommand: BUILD_COMMAND };
-    ensured.set(key, code);
-    return code;
-  },
-
-  /** A deployment zip built by anything (its handler file at the root); never builds. Synth copies it as is. */
-  fromZipFile(zipFile: string, options: { buildCommand?: string } = {}): ZipFileCode {
-    return { kind: "zip", zipFile: resolve(zipFile), buildCommand: options.buildCommand ?? BUILD_COMMAND };
+  fromZipFile(zipFile: string, options: FunctionCodeOptions = {}): ZipFileCode {
+    return { kind: "zip", zipFile: resolve(zipFile), ...hint(options) };
   },
 
   /**
-   * A package directory built by anything; never builds. cdktn zips it at synth, once per stack that uses it
-   * (reproducibly, to the same bytes the build's zip would have): prefer a zip when synth time matters.
+   * A directory built by anything (a relative path resolves from the working directory), zipped by the construct
+   * at synth: entries sorted, fixed timestamps, modes 0644 (0755 where the owner may execute), so identical files
+   * give an identical zip and `source_code_hash` on any machine, whatever the umask. Symlinks are kept as links.
    */
-  fromPackageDir(packageDir: string, options: { buildCommand?: string } = {}): PackageDirCode {
-    return { kind: "directory", packageDir: resolve(packageDir), buildCommand: options.buildCommand ?? BUILD_COMMAND };
+  fromDirectory(directory: string, options: FunctionCodeOptions = {}): DirectoryCode {
+    return { kind: "directory", directory: resolve(directory), ...hint(options) };
   },
 };
 
-/**
- * Why the bundle must be rebuilt, or undefined when it is up to date. With `settings` (what {@link buildSettings}
- * gives for the function now), a package built with other esbuild settings is stale too.
- */
-export function staleReason(projectRoot: string, layout: BundleLayout, settings?: string): string | undefined {
-  for (const file of [layout.bundleFile, layout.zipFile, layout.metafileFile, layout.settingsFile]) {
-    if (!existsSync(file)) return `no ${relative(projectRoot, file)}`;
-  }
-  if (settings !== undefined && readFileSync(layout.settingsFile, "utf8") !== settings) {
-    return `built with other esbuild settings than now (${relative(projectRoot, layout.settingsFile)})`;
-  }
-  // The package directory must hold every file of the zip (the entry and its chunks): tools and tests load it.
-  let entries: string[];
-  try {
-    entries = zipEntryPaths(readFileSync(layout.zipFile));
-  } catch (error) {
-    return `${relative(projectRoot, layout.zipFile)} is not a readable zip (${(error as Error).message})`;
-  }
-  const packageFiles = entries.map((entry) => join(layout.packageDir, ...entry.split("/")));
-  const missing = packageFiles.find((file) => !existsSync(file));
-  if (missing) return `no ${relative(projectRoot, missing)}`;
-  // The build writes the zip last: a build is as old as the oldest of its deployable outputs.
-  const builtAt = Math.min(statSync(layout.zipFile).mtimeMs, ...packageFiles.map((file) => statSync(file).mtimeMs));
-  const metafile = JSON.parse(readFileSync(layout.metafileFile, "utf8")) as { inputs?: Record<string, unknown> };
-  // Files only (`ns:path` inputs come from esbuild plugins or disabled modules), and not dependencies.
-  const sources = Object.keys(metafile.inputs ?? {}).filter((p) => !/^[\w-]+:/.test(p) && !p.split("/").includes("node_modules"));
-  for (const source of [...sources, "package-lock.json"]) {
-    const path = resolve(projectRoot, source);
-    if (!existsSync(path)) {
-      if (source === "package-lock.json") continue;
-      return `${source} is gone`;
-    }
-    if (statSync(path).mtimeMs > builtAt) return `${source} changed`;
-  }
-  return undefined;
+function hint(options: FunctionCodeOptions): { buildHint?: string } {
+  return options.buildHint === undefined ? {} : { buildHint: options.buildHint };
 }
 
-/** Checks the package holds the handler file; the error names the command that builds it. */
-export function assertPackage(code: FunctionCode, handlerFile: string = BUNDLE_FILE): void {
-  if (code.kind === "directory") {
-    const file = join(code.packageDir, handlerFile);
-    if (!existsSync(file)) throw new BundleNotFoundError(`${file} does not exist`, code.buildCommand);
-    return;
+const DEFAULT_HINT = "Build it first, or bundle your handler's entry file with NodejsBundle.code({ name, entry }) (the nodejs-bundle module), which builds the zip at synth.";
+
+/** Code that cannot be deployed: missing, not a zip, or without the handler's file. Names the function and the path. */
+export class FunctionCodeError extends Error {
+  constructor(
+    readonly functionName: string,
+    problem: string,
+    advice: string,
+  ) {
+    super(`LambdaFunction(${JSON.stringify(functionName)}): code: ${problem}. ${advice}`);
+    this.name = "FunctionCodeError";
   }
-  if (!existsSync(code.zipFile)) throw new BundleNotFoundError(`${code.zipFile} does not exist`, code.buildCommand);
-  let entries: string[];
-  try {
-    entries = zipEntryPaths(readFileSync(code.zipFile));
-  } catch (error) {
-    throw new BundleNotFoundError(`${code.zipFile} is not a readable zip (${(error as Error).message})`, code.buildCommand);
+}
+
+/** The props check: `code` must be one of the FunctionCode kinds. */
+export function checkFunctionCode(p: Problems, code: unknown): void {
+  const c = code as { kind?: unknown; zipFile?: unknown; directory?: unknown } | undefined;
+  const ok = c?.kind === "zip" ? typeof c.zipFile === "string" : c?.kind === "directory" && typeof c.directory === "string";
+  if (!ok) p.add("code", code, "is required: FunctionCode.fromZipFile(zip), FunctionCode.fromDirectory(dir), or NodejsBundle.code({ name, entry }) to bundle an entry file");
+}
+
+/**
+ * The files Lambda's Node.js runtime tries for a handler, in its order: `<dir>/<module>` as is, then `.js`, `.mjs`,
+ * `.cjs` (and `.ts`, `.mts`, `.cts` from Node.js 24). The module is the handler's last path segment up to its
+ * first dot: `lib/app.nested.fn` loads `lib/app.*` and calls `nested.fn`.
+ * Source: https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/blob/main/src/UserFunction.js
+ * (`_moduleRootAndHandler`, `_splitHandlerString`, `_tryRequire`), https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+ */
+export function handlerFiles(handler: string, runtime: string): string[] {
+  const slash = handler.lastIndexOf("/");
+  const dir = handler.slice(0, slash + 1);
+  const name = handler.slice(slash + 1);
+  const module = `${dir}${name.slice(0, name.indexOf(".") === -1 ? name.length : name.indexOf("."))}`;
+  const typeScript = Number(/^nodejs(\d+)/.exec(runtime)?.[1] ?? 0) >= 24 ? [".ts", ".mts", ".cts"] : [];
+  return ["", ".js", ".mjs", ".cjs", ...typeScript].map((ext) => `${module}${ext}`);
+}
+
+/** What the construct deploys: a zip on disk, and the content hash that names its Terraform asset. */
+export interface PreparedCode {
+  readonly zipFile: string;
+  /**
+   * MD5 of `F 644 \0<size>\0` + the zip's bytes: cdktn's canonical hash of a file, with the mode fixed at 0644, so
+   * the asset path (and `filename`) depends on the bytes only, never on the zip's mode on this machine.
+   */
+  readonly assetHash: string;
+}
+
+/** Directories zipped in this process, by content: several stacks deploying one directory zip it once. */
+const zippedDirectories = new Map<string, PreparedCode>();
+
+/** Checks the code holds the handler's file and gives the zip to deploy (zipping a directory). */
+export function prepareCode(code: FunctionCode, handler: string, runtime: string, functionName: string): PreparedCode {
+  const fail = (problem: string) => new FunctionCodeError(functionName, problem, code.buildHint ?? DEFAULT_HINT);
+  const candidates = handlerFiles(handler, runtime);
+  const noHandler = (what: string, held: string[]) =>
+    fail(`${what} has no ${candidates.slice(1).join(", ")} for handler ${JSON.stringify(handler)} (it holds: ${listed(held)}). Set \`handler\` to "<file>.<export>" naming one of its files`);
+
+  if (code.kind === "zip") {
+    if (!existsSync(code.zipFile)) throw fail(`the zip ${code.zipFile} does not exist`);
+    if (statSync(code.zipFile).isDirectory()) {
+      throw new FunctionCodeError(functionName, `${code.zipFile} is a directory, not a zip`, `Use FunctionCode.fromDirectory(${JSON.stringify(code.zipFile)}).`);
+    }
+    const bytes = readFileSync(code.zipFile);
+    let entries: string[];
+    try {
+      entries = zipEntryPaths(bytes);
+    } catch (error) {
+      throw fail(`${code.zipFile} is not a readable zip (${(error as Error).message})`);
+    }
+    if (!candidates.some((file) => entries.includes(file))) throw noHandler(`the zip ${code.zipFile}`, entries);
+    return { zipFile: code.zipFile, assetHash: fileAssetHash(bytes) };
   }
-  if (!entries.includes(handlerFile)) {
-    throw new BundleNotFoundError(`${code.zipFile} has no ${handlerFile} at its root (it holds: ${entries.join(", ") || "nothing"})`, code.buildCommand);
+
+  if (!existsSync(code.directory)) throw fail(`the directory ${code.directory} does not exist`);
+  if (!statSync(code.directory).isDirectory()) {
+    throw new FunctionCodeError(functionName, `${code.directory} is a file, not a directory`, `Use FunctionCode.fromZipFile(${JSON.stringify(code.directory)}) for a zip.`);
   }
+  const entries = directoryEntries(code.directory);
+  if (!candidates.some((file) => entries.some((e) => e.path === file && e.kind !== "symlink"))) {
+    throw noHandler(`the directory ${code.directory}`, entries.map((e) => e.path));
+  }
+  const key = `${basename(code.directory)}\0${entriesDigest(entries)}`;
+  const known = zippedDirectories.get(key);
+  if (known && existsSync(known.zipFile)) return known;
+  const zip = zipPackage(entries);
+  const assetHash = fileAssetHash(zip);
+  const zipFile = join(tmpdir(), "lambda-function-code", assetHash, `${basename(code.directory)}.zip`);
+  writeOnce(zipFile, zip);
+  const prepared = { zipFile, assetHash };
+  zippedDirectories.set(key, prepared);
+  return prepared;
+}
+
+/** See {@link PreparedCode.assetHash}; the same format as cdktn's 32-character asset hashes. */
+export function fileAssetHash(bytes: Uint8Array): string {
+  return createHash("md5").update(`F 644 \0${bytes.byteLength}\0`).update(bytes).digest("hex").slice(0, 32).toUpperCase();
+}
+
+function entriesDigest(entries: readonly ZipEntry[]): string {
+  const hash = createHash("sha256");
+  for (const e of entries) hash.update(`${e.kind ?? "file"} ${e.path}\0${e.data.byteLength}\0`).update(e.data);
+  return hash.digest("hex");
+}
+
+/**
+ * Content-addressed, so a file already there holds these bytes. Written then renamed, mode 0644: a concurrent synth
+ * reads a whole file, and cdktn's copy of it has the same mode everywhere.
+ */
+function writeOnce(file: string, bytes: Uint8Array): void {
+  if (existsSync(file)) return;
+  mkdirSync(join(file, ".."), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  chmodSync(tmp, 0o644);
+  renameSync(tmp, file);
+}
+
+function listed(paths: readonly string[]): string {
+  if (paths.length === 0) return "nothing";
+  const shown = paths.slice(0, 10).join(", ");
+  return paths.length > 10 ? `${shown} and ${paths.length - 10} more` : shown;
 }

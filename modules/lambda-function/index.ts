@@ -1,11 +1,7 @@
 export { LambdaFunction, ALIAS_NAME } from "./lambda-function.js";
-export { FunctionCode, BundleNotFoundError, staleReason } from "./code.js";
-export type { ZipFileCode, PackageDirCode } from "./code.js";
-export { zipPackage, zipEntryPaths, compareWalkOrder } from "./zip.js";
+export { FunctionCode, FunctionCodeError, fileAssetHash, handlerFiles } from "./code.js";
+export type { ZipFileCode, DirectoryCode, FunctionCodeOptions } from "./code.js";
+export { zipPackage, zipEntryPaths, directoryEntries, compareWalkOrder } from "./zip.js";
 export type { ZipEntry } from "./zip.js";
-export { bundleFunction, bundleFunctionSync, bundleLayout, buildSettings, esbuildOptions, BundleError, BUNDLE_FILE, CHUNKS_DIR, HANDLER } from "./bundler.js";
-export type { BundleOptions, BundleLayout, BundleResult, PackageFile } from "./bundler.js";
-export { chunkSizes, importClosure, packageOf, unscopedPackages } from "./bundle-sizes.js";
-export type { ChunkSizes, PackageSize } from "./bundle-sizes.js";
 export { resolveLambdaFunctionProps, RUNTIMES, MEMORY_RANGE_MB, TIMEOUT_RANGE_S, LOG_RETENTION_DAYS, RESERVED_ENV_KEYS } from "./props.js";
 export type * from "./props.js";

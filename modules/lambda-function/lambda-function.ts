@@ -12,12 +12,10 @@ import { RoleGrants } from "../core/grants.js";
 import type { IGrantable, PolicyStatement } from "../core/grants.js";
 import { Problems } from "../core/validation.js";
 import { FunctionAlarms } from "./alarms.js";
-import { assertPackage } from "./code.js";
+import { prepareCode } from "./code.js";
 import { checkEnvironmentSize, checkEnvironmentVariable, resolveLambdaFunctionProps } from "./props.js";
 import type { LambdaFunctionProps, ResolvedFunctionConfig } from "./props.js";
 
-/** cdktn's feature flag for content-and-metadata asset hashes (see node_modules/cdktn/lib/features.d.ts). */
-const CANONICAL_ASSET_HASHES = "canonicalAssetHashes";
 export const ALIAS_NAME = "live";
 
 const ASSUME_ROLE_POLICY = JSON.stringify({
@@ -26,7 +24,8 @@ const ASSUME_ROLE_POLICY = JSON.stringify({
 });
 
 /**
- * A Node.js Lambda function from an esbuild bundle, with its own least-privilege role, a log group with
+ * A Node.js Lambda function from a deployment package built by anything (a zip or a directory, see `FunctionCode`;
+ * `NodejsBundle.code` bundles an entry file with esbuild), with its own least-privilege role, a log group with
  * retention, alarms, and optional VPC placement, alias and provisioned concurrency.
  *
  * Callers grant it access with `table.grantRead(fn)` (it is an {@link IGrantable}) and, in a VPC, open network
@@ -54,16 +53,10 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
     super(scope, id);
     const c = resolveLambdaFunctionProps(props);
     this.config = c;
-    assertPackage(c.code, c.handlerFile);
-
-    // Hash the package by content, names and modes (not only bytes), matching what a zip records. Both zips are
-    // reproducible (sorted entries, fixed timestamps and modes), so an unchanged bundle gives an unchanged plan.
-    if (this.node.tryGetContext(CANONICAL_ASSET_HASHES) === undefined) this.node.setContext(CANONICAL_ASSET_HASHES, "true");
-    // A zip made by the build is copied as is (FILE); a directory is zipped by cdktn at synth (ARCHIVE).
-    const asset =
-      c.code.kind === "zip"
-        ? new TerraformAsset(this, "code", { path: c.code.zipFile, type: AssetType.FILE })
-        : new TerraformAsset(this, "code", { path: c.code.packageDir, type: AssetType.ARCHIVE });
+    // A zip is deployed as is; a directory is zipped reproducibly first. Either way the asset is named by the
+    // zip's bytes alone (not its mode on this machine): an unchanged package gives an unchanged plan.
+    const code = prepareCode(c.code, c.handler, c.runtime, c.functionName);
+    const asset = new TerraformAsset(this, "code", { path: code.zipFile, type: AssetType.FILE, assetHash: code.assetHash });
 
     this.role = new IamRole(this, "role", {
       name: c.roleName,

@@ -3,6 +3,7 @@ import { resolveAlarms } from "../core/alarm-props.js";
 import type { BaseAlarmProps, ResolvedBaseAlarms } from "../core/alarm-props.js";
 import { checkLogRetentionDays } from "../core/log-retention.js";
 import { Problems } from "../core/validation.js";
+import { checkFunctionCode } from "./code.js";
 import type { FunctionCode } from "./code.js";
 
 export type Architecture = "arm64" | "x86_64";
@@ -36,9 +37,9 @@ export interface FunctionAlarmsProps extends BaseAlarmProps {
 export interface LambdaFunctionProps {
   /** 1–59 characters `[A-Za-z0-9_-]`; the function's role is named `<functionName>-role` (IAM allows 64). */
   readonly functionName: string;
-  /** The deployment package: `FunctionCode.fromProject(name, …)`, `FunctionCode.fromZipFile(zip)` or `FunctionCode.fromPackageDir(dir)`. */
+  /** The deployment package: `FunctionCode.fromZipFile(zip)`, `FunctionCode.fromDirectory(dir)`, or `NodejsBundle.code({ name, entry })`. */
   readonly code: FunctionCode;
-  /** `<file>.<export>`; the file is looked up in the package as `<file>.mjs`. @default "index.handler" */
+  /** `<file>.<export>`; the package must hold `<file>.js`, `.mjs` or `.cjs` (as Lambda looks it up). @default "index.handler" */
   readonly handler?: string;
   /** @default none */
   readonly description?: string;
@@ -86,7 +87,6 @@ export interface ResolvedFunctionConfig {
   roleName: string;
   code: FunctionCode;
   handler: string;
-  handlerFile: string;
   description?: string;
   runtime: string;
   architecture: Architecture;
@@ -118,17 +118,14 @@ export const RESERVED_ENV_KEYS: readonly string[] = [
 export const ENV_MAX_BYTES = 4096;
 const ENV_KEY_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
 const FUNCTION_NAME_RE = /^[A-Za-z0-9_-]{1,59}$/;
-const HANDLER_RE = /^([A-Za-z0-9_.-]+)\.([A-Za-z_$][A-Za-z0-9_$]*)$/;
+/** `<file>.<export>`, the file possibly in a folder of the package (`src/app.handler`); Lambda refuses `..`. */
+const HANDLER_RE = /^(?!\/)(?!.*\.\.)([A-Za-z0-9_./-]+)\.([A-Za-z_$][A-Za-z0-9_$]*)$/;
 
 /** Validates props and applies defaults; throws one PropValidationError listing every problem. */
 export function resolveLambdaFunctionProps(props: LambdaFunctionProps): ResolvedFunctionConfig {
   const p = new Problems(`LambdaFunction(${JSON.stringify(props.functionName)})`);
   p.pattern("functionName", props.functionName, FUNCTION_NAME_RE, "must be 1–59 characters of letters, digits, '-' or '_' (the role is named <functionName>-role and IAM role names are at most 64)");
-  const code = props.code as Partial<FunctionCode> | undefined;
-  const codeOk = code?.kind === "zip" ? typeof code.zipFile === "string" : code?.kind === "directory" && typeof code.packageDir === "string";
-  if (!codeOk) {
-    p.add("code", props.code, "is required: FunctionCode.fromProject(name, { projectRoot }), FunctionCode.fromZipFile(zip) or FunctionCode.fromPackageDir(dir)");
-  }
+  checkFunctionCode(p, props.code);
   const handler = props.handler ?? "index.handler";
   const handlerMatch = HANDLER_RE.exec(handler);
   if (!handlerMatch) p.add("handler", handler, "must be <file>.<export>, e.g. \"index.handler\"");
@@ -201,7 +198,6 @@ export function resolveLambdaFunctionProps(props: LambdaFunctionProps): Resolved
     roleName: `${props.functionName}-role`,
     code: props.code,
     handler,
-    handlerFile: `${handlerMatch![1]}.mjs`,
     description: props.description,
     runtime: props.runtime ?? "nodejs22.x",
     architecture: props.architecture ?? "arm64",

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { join, posix, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
-import { chunkSizes } from "../../modules/lambda-function/bundle-sizes.js";
+import { chunkSizes } from "../../modules/nodejs-bundle/sizes.js";
 import { median } from "./measure.js";
 
 /**

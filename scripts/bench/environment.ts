@@ -4,12 +4,12 @@ import { forecastItem } from "../../functions/forecast-api/forecast-item.js";
 import { resolveDynamoTableProps } from "../../modules/dynamodb-table/resolve.js";
 import { environments } from "../../stacks/config.js";
 import { forecastTableProps } from "../../stacks/weather-forecast-parts.js";
-import { generateForecast } from "../local/forecast-generator.js";
-import { ensureTable, putAll } from "../local/local-table.js";
-import { RedisServer } from "../local/redis-server.js";
-import { DynaliteProcess } from "./dynalite-process.js";
-import { startLatencyProxy } from "./latency-proxy.js";
-import type { LatencyProxy } from "./latency-proxy.js";
+import { generateForecast } from "../support/forecast-generator.js";
+import { ensureTable, putAll } from "../support/local-table.js";
+import { RedisServer } from "../support/redis-server.js";
+import { DynaliteProcess } from "../support/dynalite.js";
+import { startLatencyProxy } from "../support/latency-proxy.js";
+import type { LatencyProxy } from "../support/latency-proxy.js";
 
 /** Forecasts are generated for this fixed date, so every run measures byte-identical data. */
 export const ISSUED_FOR = "2026-01-01";

@@ -1,4 +1,4 @@
-import { prng } from "../local/forecast-generator.js";
+import { prng } from "../support/forecast-generator.js";
 
 /** Cities per regional read: the write-ups' workload. */
 export const CITIES_PER_READ = 100;

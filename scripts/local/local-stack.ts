@@ -7,14 +7,14 @@ import type { EnvironmentName } from "../../stacks/config.js";
 import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forecast-parts.js";
 import { startApiGatewayEmulator } from "./api-gateway-emulator.js";
 import type { ApiGatewayEmulator } from "./api-gateway-emulator.js";
-import { DynaliteServer } from "./dynalite-server.js";
-import { ensureTable } from "./local-table.js";
+import { DynaliteServer } from "../support/dynalite.js";
+import { ensureTable } from "../support/local-table.js";
 import { LambdaContainer } from "./lambda-container.js";
 import { startOriginServer } from "./origin-server.js";
 import type { OriginServer } from "./origin-server.js";
-import { ping, RedisServer, redisServerAvailable } from "./redis-server.js";
-import { startLatencyProxy } from "../bench/latency-proxy.js";
-import type { LatencyProxy } from "../bench/latency-proxy.js";
+import { ping, RedisServer, redisServerAvailable } from "../support/redis-server.js";
+import { startLatencyProxy } from "../support/latency-proxy.js";
+import type { LatencyProxy } from "../support/latency-proxy.js";
 
 /**
  * The whole forecast data path on one machine, no AWS account: dynalite with the table exactly as the

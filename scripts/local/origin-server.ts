@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { Server } from "node:http";
-import { generateForecast, utcDate } from "./forecast-generator.js";
+import { generateForecast, utcDate } from "../support/forecast-generator.js";
 import { listenLocal } from "./http-listen.js";
 
 /**

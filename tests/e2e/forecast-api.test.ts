@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { Redis } from "ioredis";
-import { generateForecast } from "../../scripts/local/forecast-generator.js";
+import { generateForecast } from "../../scripts/support/forecast-generator.js";
 import { startLocalStack } from "../../scripts/local/local-stack.js";
 import type { LocalStack } from "../../scripts/local/local-stack.js";
 import { RedisServer } from "../support/redis-server.js";

@@ -12,11 +12,12 @@ import type { Metafile } from "esbuild";
 import { Redis } from "ioredis";
 import { unzipSync } from "fflate";
 import { KEY_ATTRIBUTE } from "../../functions/forecast-api/forecast-item.js";
-import { FunctionCode, bundleLayout } from "../../modules/lambda-function/index.js";
-import type { BundleLayout } from "../../modules/lambda-function/index.js";
-import { generateForecast } from "../../scripts/local/forecast-generator.js";
+import { NodejsBundle } from "../../modules/nodejs-bundle/index.js";
+import type { BundleLayout } from "../../modules/nodejs-bundle/index.js";
+import { generateForecast } from "../../scripts/support/forecast-generator.js";
 import { startOriginServer } from "../../scripts/local/origin-server.js";
 import type { OriginServer } from "../../scripts/local/origin-server.js";
+import { functionBundle } from "../../stacks/code-location.js";
 import { projectRoot } from "../support/project-root.js";
 
 const RUNNER = join(projectRoot, "tests", "support", "invoke-bundle.mjs");
@@ -39,9 +40,9 @@ function relativeImports(code: string): string[] {
 let layout: BundleLayout;
 let zip: Record<string, Uint8Array>;
 beforeAll(() => {
-  // Builds dist/functions/forecast-api when it is missing or older than its sources, as synth does.
-  FunctionCode.fromProject("forecast-api", { projectRoot });
-  layout = bundleLayout(join(projectRoot, "dist"), "forecast-api");
+  // Builds dist/functions/forecast-api when it is missing or stale, as synth does.
+  NodejsBundle.code(functionBundle({ projectRoot }, "forecast-api"));
+  layout = NodejsBundle.layout(functionBundle({ projectRoot }, "forecast-api"));
   zip = unzipSync(readFileSync(layout.zipFile));
 }, 60_000);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PartialLoadError } from "../../functions/lib/cache/errors.js";
 import { OriginError, originLoader } from "../../functions/forecast-api/origin.js";
-import { generateForecast } from "../../scripts/local/forecast-generator.js";
+import { generateForecast } from "../../scripts/support/forecast-generator.js";
 import { startOriginServer } from "../../scripts/local/origin-server.js";
 import type { OriginServer } from "../../scripts/local/origin-server.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Redis } from "ioredis";
-import { startLatencyProxy } from "../../scripts/bench/latency-proxy.js";
-import type { LatencyProxy } from "../../scripts/bench/latency-proxy.js";
+import { startLatencyProxy } from "../../scripts/support/latency-proxy.js";
+import type { LatencyProxy } from "../../scripts/support/latency-proxy.js";
 
 describe("benchmark latency proxy (in front of the real redis-server)", () => {
   let proxy: LatencyProxy;

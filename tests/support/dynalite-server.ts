@@ -1,1 +1,1 @@
-export { DynaliteServer } from "../../scripts/local/dynalite-server.js";
+export { DynaliteServer } from "../../scripts/support/dynalite.js";

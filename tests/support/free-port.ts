@@ -1,1 +1,1 @@
-export { freePort } from "../../scripts/local/free-port.js";
+export { freePort } from "../../scripts/support/free-port.js";

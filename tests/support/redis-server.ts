@@ -1,2 +1,2 @@
-// The harness's redis-server lives with the local-run scripts, which start one too.
-export { RedisServer, REDIS_INSTALL_HINT, redisServerAvailable } from "../../scripts/local/redis-server.js";
+// The harness's redis-server is the one the local server and the bench start too (scripts/support/).
+export { RedisServer, REDIS_INSTALL_HINT, redisServerAvailable } from "../../scripts/support/redis-server.js";

@@ -1,4 +1,6 @@
-import { TerraformStack, Testing } from "cdktn";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, TerraformStack, Testing } from "cdktn";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 
@@ -36,6 +38,20 @@ export function addresses(json: SynthesizedStack): string[] {
   return Object.entries(json.resource ?? {})
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
+}
+
+/**
+ * Synthesizes whatever `build` adds to a stack `s` (with an AWS provider) into `outdir`, as `cdktn synth` does (assets
+ * written), and returns the parsed JSON and the stack's directory (asset paths in the JSON are relative to it).
+ */
+export function synthToDisk(outdir: string, build: (stack: TerraformStack) => void): { json: SynthesizedStack; stackDir: string } {
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, "s");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  build(stack);
+  app.synth();
+  const stackDir = join(outdir, "stacks", "s");
+  return { json: JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as SynthesizedStack, stackDir };
 }
 
 export type { Construct };

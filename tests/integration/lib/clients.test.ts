@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { createAthenaClient } from "../../../functions/lib/clients/athena.js";
 import { createRedisClient } from "../../../functions/lib/clients/redis.js";
 import { readConfig } from "../../../functions/lib/config.js";
-import { startLatencyProxy } from "../../../scripts/bench/latency-proxy.js";
+import { startLatencyProxy } from "../../../scripts/support/latency-proxy.js";
 import { freePort } from "../../support/free-port.js";
 import { HttpFaultProxy } from "../../support/http-fault-proxy.js";
 import { RedisServer } from "../../support/redis-server.js";

@@ -9,7 +9,7 @@ import { createRedisClient } from "../../../functions/lib/clients/redis.js";
 import type { RedisClient } from "../../../functions/lib/clients/redis.js";
 import { readConfig } from "../../../functions/lib/config.js";
 import type { RedisConfig } from "../../../functions/lib/config.js";
-import { startLatencyProxy } from "../../../scripts/bench/latency-proxy.js";
+import { startLatencyProxy } from "../../../scripts/support/latency-proxy.js";
 import { describeCacheLevelContract } from "../../support/cache-level-conformance.js";
 import { freePort } from "../../support/free-port.js";
 import { ManualClock } from "../../support/manual-clock.js";

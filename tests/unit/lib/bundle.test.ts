@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import type { BuildOptions, Metafile, OutputFile } from "esbuild";
 // The same init-closure rule the Lambda build's budget uses.
-import { importClosure } from "../../../modules/lambda-function/bundle-sizes.js";
+import { importClosure } from "../../../modules/nodejs-bundle/sizes.js";
 
 const entry = fileURLToPath(new URL("./fixtures/kit-handler.ts", import.meta.url));
 /** The Lambda build's settings (minified ESM for node22); module-first fields pick the SDK's ESM builds. */

@@ -1,33 +1,45 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App, TerraformStack, TerraformVariable } from "cdktn";
-import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
+import { TerraformVariable } from "cdktn";
+import { zipSync } from "fflate";
 import { PropValidationError } from "../../../modules/core/index.js";
 import { DynamoTable } from "../../../modules/dynamodb-table/index.js";
-import { BundleNotFoundError, FunctionCode, LambdaFunction, buildSettings, bundleFunction, bundleLayout, compareWalkOrder, staleReason, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
-import type { BundleLayout, FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
-import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
+import { compareWalkOrder, directoryEntries, FunctionCode, FunctionCodeError, LambdaFunction, zipEntryPaths, zipPackage } from "../../../modules/lambda-function/index.js";
+import type { FunctionCode as FunctionCodeType, LambdaFunctionProps } from "../../../modules/lambda-function/index.js";
+import { scratchDirs } from "../../support/scratch.js";
+import { onlyResource, resourcesOf, synthStack, synthToDisk } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
-const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const tmpDirs: string[] = [];
-function tmp(prefix: string, parent = tmpdir()): string {
-  const dir = mkdtempSync(join(parent, prefix));
-  tmpDirs.push(dir);
+/** Scratch directories outside this repository: a consumer's project knows nothing of its layout. */
+const { tmp, cleanup } = scratchDirs();
+afterAll(cleanup);
+
+const HANDLER_SOURCE = 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n';
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** A package as a consumer's own build leaves it: a directory holding index.mjs (and a helper in lib/). */
+function packageDir(files: Record<string, string> = { "index.mjs": HANDLER_SOURCE, "lib/util.mjs": "export const x = 1;\n" }): string {
+  const dir = join(tmp("consumer-pkg-"), "orders");
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+    chmodSync(join(dir, path), 0o644);
+  }
   return dir;
 }
-afterAll(() => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** The tiny fixture as `npm run build` lays it out; `code` is its zip, the package functions deploy by default. */
-let tiny: BundleLayout;
+/** A zip as a consumer's own tool makes it (fflate with today's timestamps: not reproducible, deployed as is). */
+function consumerZip(files: Record<string, string> = { "index.mjs": HANDLER_SOURCE }): string {
+  const zipFile = join(tmp("consumer-zip-"), "orders.zip");
+  writeFileSync(zipFile, zipSync(Object.fromEntries(Object.entries(files).map(([path, text]) => [path, bytes(text)]))));
+  return zipFile;
+}
+
 let code: FunctionCodeType;
-beforeAll(async () => {
-  const outDir = tmp("lambda-module-");
-  tiny = (await bundleFunction({ name: "tiny", entry: "tests/unit/scripts/fixtures/functions/tiny/handler.ts", projectRoot, outDir })).layout;
-  code = FunctionCode.fromZipFile(tiny.zipFile);
+beforeAll(() => {
+  code = FunctionCode.fromZipFile(consumerZip());
 });
 
 const props = (extra: Partial<LambdaFunctionProps> = {}): LambdaFunctionProps => ({ functionName: "forecast", code, ...extra });
@@ -55,12 +67,12 @@ describe("LambdaFunction: defaults", () => {
     fn = onlyResource(json, "aws_lambda_function");
   });
 
-  it("runs nodejs22.x on arm64 with 1,024 MB, 10 s and the bundle's index.handler", () => {
+  it("runs nodejs22.x on arm64 with 1,024 MB, 10 s and index.handler", () => {
     expect(fn).toMatchObject({ function_name: "forecast", runtime: "nodejs22.x", architectures: ["arm64"], memory_size: 1024, timeout: 10, handler: "index.handler" });
   });
 
-  it("deploys the build's zip, with source_code_hash = Terraform's SHA-256 of that same zip", () => {
-    expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/tiny\.zip$/);
+  it("deploys the given zip, with source_code_hash = Terraform's SHA-256 of that same zip", () => {
+    expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/orders\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename as string}")}`);
   });
 
@@ -277,7 +289,7 @@ describe("LambdaFunction: VPC", () => {
   });
 });
 
-describe("LambdaFunction: the deployment package", () => {
+describe("LambdaFunction: code from the consumer's project (a zip or a directory, built by anything)", () => {
   function synthError(pkg: FunctionCodeType, extra: Partial<LambdaFunctionProps> = {}): Error {
     try {
       synthFn({ code: pkg, ...extra });
@@ -286,87 +298,134 @@ describe("LambdaFunction: the deployment package", () => {
     }
     throw new Error("synth succeeded");
   }
-  const buildHint = "Run `npm run build` first (it bundles functions/<name>/handler.ts into dist/functions/<name>.zip and dist/functions/<name>/: index.mjs and its chunks).";
+  const advice = "Build it first, or bundle your handler's entry file with NodejsBundle.code({ name, entry }) (the nodejs-bundle module), which builds the zip at synth.";
 
-  it("fails with the command to run when the zip is missing", () => {
-    const missing = join(tmpdir(), "no-such-bundle", "functions", "x.zip");
-    const error = synthError(FunctionCode.fromZipFile(missing));
-    expect(error).toBeInstanceOf(BundleNotFoundError);
-    expect(error.message).toBe(`Lambda bundle not found: ${missing} does not exist. ${buildHint}`);
-  });
-
-  it("fails with the command to run when a package directory has no handler file", () => {
-    const missing = join(tmpdir(), "no-such-bundle", "functions", "x");
-    const error = synthError(FunctionCode.fromPackageDir(missing));
-    expect(error).toBeInstanceOf(BundleNotFoundError);
-    expect(error.message).toBe(`Lambda bundle not found: ${join(missing, "index.mjs")} does not exist. ${buildHint}`);
-  });
-
-  it("refuses a zip without the handler's file at its root, listing what it holds", () => {
-    const zipFile = join(tmp("wrong-zip-"), "pkg.zip");
-    writeFileSync(zipFile, zipPackage([{ path: "lib/index.mjs", data: new TextEncoder().encode("export {}") }, { path: "main.mjs", data: new Uint8Array() }]));
-    const error = synthError(FunctionCode.fromZipFile(zipFile));
-    expect(error).toBeInstanceOf(BundleNotFoundError);
-    expect(error.message).toContain(`${zipFile} has no index.mjs at its root (it holds: lib/index.mjs, main.mjs)`);
-    expect(() => synthFn({ code: FunctionCode.fromZipFile(zipFile), handler: "main.handler" })).not.toThrow();
-  });
-
-  it("refuses a file that is not a zip", () => {
-    const notZip = join(tmp("not-zip-"), "pkg.zip");
-    writeFileSync(notZip, "export const handler = () => 1;\n");
-    const error = synthError(FunctionCode.fromZipFile(notZip));
-    expect(error).toBeInstanceOf(BundleNotFoundError);
-    expect(error.message).toContain(`Lambda bundle not found: ${notZip} is not a readable zip (`);
-  });
-
-  /** Synthesizes a stack with one function into a fresh directory, as `cdktn synth` does (assets written). */
-  function synthToDisk(pkg: FunctionCodeType): { fn: Record<string, unknown>; zip: Buffer } {
-    const outdir = tmp("lambda-synth-");
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, "s");
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    new LambdaFunction(stack, "fn", props({ code: pkg }));
-    app.synth();
-    const stackDir = join(outdir, "stacks", "s");
-    const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  /** What a stack deploys of this code: its aws_lambda_function and the zip synth wrote for it. */
+  function deployed(pkg: FunctionCodeType): { fn: Record<string, unknown>; zip: Buffer } {
+    const { json, stackDir } = synthToDisk(tmp("lambda-synth-"), (stack) => new LambdaFunction(stack, "fn", props({ code: pkg })));
     const fn = onlyResource(json, "aws_lambda_function");
     return { fn, zip: readFileSync(join(stackDir, fn.filename as string)) };
   }
 
-  it("copies the build's zip into the stack as is: synth zips nothing", () => {
-    const { fn, zip } = synthToDisk(code);
-    expect(zip.equals(readFileSync(tiny.zipFile))).toBe(true);
-    expect(fn.filename).toMatch(/\/tiny\.zip$/);
+  it("copies a prebuilt zip into the stack byte for byte, whatever tool made it", () => {
+    const zipFile = consumerZip();
+    const { fn, zip } = deployed(FunctionCode.fromZipFile(zipFile));
+    expect(zip.equals(readFileSync(zipFile))).toBe(true);
+    expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/orders\.zip$/);
+    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename as string}")}`);
   });
 
-  it("rebuild + resynth without a code change: byte-identical zip, same path and source_code_hash (no Lambda diff)", async () => {
-    const builds = await Promise.all([tmp("rebuild-a-"), tmp("rebuild-b-")].map(async (outDir) => {
-      const built = await bundleFunction({ name: "tiny", entry: "tests/unit/scripts/fixtures/functions/tiny/handler.ts", projectRoot, outDir });
-      return { built: readFileSync(built.layout.zipFile), ...synthToDisk(FunctionCode.fromZipFile(built.layout.zipFile)) };
-    }));
-    const [a, b] = builds as [(typeof builds)[number], (typeof builds)[number]];
-    expect(b.built.equals(a.built)).toBe(true);
-    expect(b.fn.source_code_hash).toBe(a.fn.source_code_hash);
-    expect(b.fn.filename).toBe(a.fn.filename);
+  it("names the zip's asset by its bytes alone: the same bytes with another file mode (umask) deploy nothing new", () => {
+    const zipFile = consumerZip();
+    chmodSync(zipFile, 0o644);
+    const readable = onlyResource(synthFn({ code: FunctionCode.fromZipFile(zipFile) }).json, "aws_lambda_function");
+    chmodSync(zipFile, 0o664);
+    const groupWritable = onlyResource(synthFn({ code: FunctionCode.fromZipFile(zipFile) }).json, "aws_lambda_function");
+    expect(groupWritable.filename).toBe(readable.filename);
+    expect(groupWritable.source_code_hash).toBe(readable.source_code_hash);
+    const other = onlyResource(synthFn({ code: FunctionCode.fromZipFile(consumerZip({ "index.mjs": "export const handler = () => 2;\n" })) }).json, "aws_lambda_function");
+    expect(other.filename).not.toBe(readable.filename);
+  });
+
+  it("zips a directory reproducibly: twice, or in another checkout, to the same bytes, asset path and source_code_hash", () => {
+    const a = deployed(FunctionCode.fromDirectory(packageDir()));
+    const b = deployed(FunctionCode.fromDirectory(packageDir()));
     expect(b.zip.equals(a.zip)).toBe(true);
-    expect(a.zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
-  }, 60_000);
-
-  it("the build's zip has the very bytes cdktn makes of the package directory, so moving to it redeploys nothing", () => {
-    const fromDirectory = synthToDisk(FunctionCode.fromPackageDir(tiny.packageDir));
-    expect(fromDirectory.fn.filename).toMatch(/\/archive\.zip$/);
-    expect(fromDirectory.zip.equals(readFileSync(tiny.zipFile))).toBe(true);
+    expect(b.fn.filename).toBe(a.fn.filename);
+    expect(b.fn.source_code_hash).toBe(a.fn.source_code_hash);
+    expect(a.fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9A-F]{32}\/orders\.zip$/);
+    expect(zipEntryPaths(a.zip)).toEqual(["index.mjs", "lib/util.mjs"]);
   });
 
-  it("has those very bytes for a package with chunks too: entries in cdktn's directory-walk order", async () => {
-    const lazy = await bundleFunction({ name: "lazy", entry: "tests/unit/scripts/fixtures/functions/lazy/handler.ts", projectRoot, outDir: tmp("lazy-zip-") });
-    expect(zipEntryPaths(readFileSync(lazy.layout.zipFile))).toEqual([expect.stringMatching(/^chunks\/chunk-/), expect.stringMatching(/^chunks\/heavy-/), "index.mjs"]);
-    const fromDirectory = synthToDisk(FunctionCode.fromPackageDir(lazy.layout.packageDir));
-    expect(fromDirectory.zip.equals(readFileSync(lazy.layout.zipFile))).toBe(true);
-    expect(synthToDisk(FunctionCode.fromZipFile(lazy.layout.zipFile)).fn.source_code_hash).toMatch(/^\$\{filebase64sha256\("assets\/.*\/lazy\.zip"\)\}$/);
-  }, 60_000);
+  it("gives a directory and the equivalent zip the same asset path and source_code_hash: they are the same bytes", () => {
+    const dir = packageDir();
+    const zipFile = join(tmp("equivalent-"), "orders.zip");
+    writeFileSync(zipFile, zipPackage(directoryEntries(dir)));
+    const fromDirectory = deployed(FunctionCode.fromDirectory(dir));
+    const fromZip = deployed(FunctionCode.fromZipFile(zipFile));
+    expect(fromDirectory.zip.equals(readFileSync(zipFile))).toBe(true);
+    expect(fromDirectory.fn.filename).toBe(fromZip.fn.filename);
+    expect(fromDirectory.fn.source_code_hash).toBe(fromZip.fn.source_code_hash);
+  });
 
-  it("orders zip entries as cdktn's walk meets them (segment by segment), not by whole path", () => {
+  it("records a directory's files as 0644 whatever the umask, 0755 where the owner may execute, links as links", () => {
+    const dir = packageDir({ "index.mjs": HANDLER_SOURCE, "bin/tool": "#!/bin/sh\n" });
+    const hashOf = () => onlyResource(synthFn({ code: FunctionCode.fromDirectory(dir) }).json, "aws_lambda_function").filename;
+    chmodSync(join(dir, "bin/tool"), 0o755);
+    const before = hashOf();
+    chmodSync(join(dir, "index.mjs"), 0o664); // another umask: not recorded
+    expect(hashOf()).toBe(before);
+    chmodSync(join(dir, "bin/tool"), 0o644); // no longer executable: recorded
+    expect(hashOf()).not.toBe(before);
+
+    symlinkSync("index.mjs", join(dir, "main.mjs"));
+    const { zip } = deployed(FunctionCode.fromDirectory(dir));
+    expect(zipEntryPaths(zip)).toEqual(["bin/tool", "index.mjs", "main.mjs"]);
+    /** The mode in an entry's external attributes, read from the zip's central directory. */
+    const attrs = (name: string) => {
+      const header = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+      for (let at = zip.indexOf(header); at >= 0; at = zip.indexOf(header, at + 4)) {
+        if (zip.toString("latin1", at + 46, at + 46 + zip.readUInt16LE(at + 28)) === name) return zip.readUInt32LE(at + 38) >>> 16;
+      }
+      throw new Error(`no ${name} in the central directory`);
+    };
+    expect(attrs("index.mjs")).toBe(0o100644);
+    expect(attrs("bin/tool")).toBe(0o100644);
+    expect(attrs("main.mjs")).toBe(0o120777);
+  });
+
+  it("finds the handler's file as Lambda does: <file>.js, .mjs or .cjs, under a folder of the handler, .ts from Node.js 24", () => {
+    for (const [file, handler] of [["index.js", "index.handler"], ["app.cjs", "app.main"], ["src/app.mjs", "src/app.handler"], ["index.mjs", "index.nested.handler"]] as const) {
+      expect(() => synthFn({ code: FunctionCode.fromZipFile(consumerZip({ [file]: HANDLER_SOURCE })), handler }), `${file} for ${handler}`).not.toThrow();
+    }
+    const ts = FunctionCode.fromDirectory(packageDir({ "index.ts": HANDLER_SOURCE }));
+    expect(() => synthFn({ code: ts, runtime: "nodejs24.x" })).not.toThrow();
+    expect(synthError(ts)).toBeInstanceOf(FunctionCodeError);
+  });
+
+  it("says what to do when the zip does not exist, with no word of this repository's scripts", () => {
+    const missing = join(tmpdir(), "no-such-build", "orders.zip");
+    const error = synthError(FunctionCode.fromZipFile(missing));
+    expect(error).toBeInstanceOf(FunctionCodeError);
+    expect(error.message).toBe(`LambdaFunction("forecast"): code: the zip ${missing} does not exist. ${advice}`);
+    expect(error.message).not.toContain("npm run");
+  });
+
+  it("says the same of a missing directory, and says how the code is built when its builder told", () => {
+    const missing = join(tmpdir(), "no-such-build", "orders");
+    expect(synthError(FunctionCode.fromDirectory(missing)).message).toBe(`LambdaFunction("forecast"): code: the directory ${missing} does not exist. ${advice}`);
+    const hinted = synthError(FunctionCode.fromDirectory(missing, { buildHint: "Run `make lambda` (it writes build/orders/)." }));
+    expect(hinted.message).toBe(`LambdaFunction("forecast"): code: the directory ${missing} does not exist. Run \`make lambda\` (it writes build/orders/).`);
+  });
+
+  it("refuses a zip or a directory without the handler's file, listing what it holds", () => {
+    const zipFile = consumerZip({ "lib/index.mjs": "export {}", "main.mjs": HANDLER_SOURCE });
+    const error = synthError(FunctionCode.fromZipFile(zipFile));
+    expect(error).toBeInstanceOf(FunctionCodeError);
+    expect(error.message).toContain(`code: the zip ${zipFile} has no index.js, index.mjs, index.cjs for handler "index.handler" (it holds: lib/index.mjs, main.mjs). Set \`handler\``);
+    expect(() => synthFn({ code: FunctionCode.fromZipFile(zipFile), handler: "main.handler" })).not.toThrow();
+    const dir = packageDir({ "main.mjs": HANDLER_SOURCE });
+    expect(synthError(FunctionCode.fromDirectory(dir)).message).toContain(`code: the directory ${dir} has no index.js, index.mjs, index.cjs for handler "index.handler" (it holds: main.mjs)`);
+  });
+
+  it("refuses a file that is not a zip, and a zip given as a directory (or the other way round)", () => {
+    const notZip = join(tmp("not-zip-"), "orders.zip");
+    writeFileSync(notZip, HANDLER_SOURCE);
+    expect(synthError(FunctionCode.fromZipFile(notZip)).message).toMatch(new RegExp(`^LambdaFunction\\("forecast"\\): code: ${notZip.replace(/[.\\/]/g, "\\$&")} is not a readable zip \\(`));
+    const dir = packageDir();
+    expect(synthError(FunctionCode.fromZipFile(dir)).message).toBe(`LambdaFunction("forecast"): code: ${dir} is a directory, not a zip. Use FunctionCode.fromDirectory("${dir}").`);
+    expect(synthError(FunctionCode.fromDirectory(notZip)).message).toBe(`LambdaFunction("forecast"): code: ${notZip} is a file, not a directory. Use FunctionCode.fromZipFile("${notZip}") for a zip.`);
+  });
+
+  it("requires code, naming the ways to give it", () => {
+    const error = synthError(undefined as unknown as FunctionCodeType);
+    expect(error).toBeInstanceOf(PropValidationError);
+    expect(error.message).toMatch(/code = undefined: is required: FunctionCode\.fromZipFile\(zip\), FunctionCode\.fromDirectory\(dir\), or NodejsBundle\.code\(\{ name, entry \}\)/);
+  });
+});
+
+describe("reproducible zips", () => {
+  it("orders entries as cdktn's walk meets them (segment by segment), not by whole path", () => {
     expect(compareWalkOrder("a/y.mjs", "a-b/x.mjs")).toBeLessThan(0); // "a" < "a-b", although "a-" < "a/"
     expect(compareWalkOrder("chunks/x.mjs", "index.mjs")).toBeLessThan(0);
     expect(compareWalkOrder("a", "a/b")).toBeLessThan(0);
@@ -374,121 +433,16 @@ describe("LambdaFunction: the deployment package", () => {
     expect(zipEntryPaths(zipPackage([{ path: "a-b/x.mjs", data }, { path: "index.mjs", data }, { path: "a/y.mjs", data }]))).toEqual(["a/y.mjs", "a-b/x.mjs", "index.mjs"]);
   });
 
-  it("records index.mjs as a regular file with mode 0644, made on Unix, dated 1980-01-01 (nothing from the machine that built it)", () => {
-    const zip = readFileSync(tiny.zipFile);
-    expect(zipEntryPaths(zip)).toEqual(["index.mjs"]);
+  it("records a file as a regular file with mode 0644, made on Unix, dated 1980-01-01 (nothing from the machine that made it)", () => {
+    const zip = Buffer.from(zipPackage([{ path: "index.mjs", data: bytes(HANDLER_SOURCE) }]));
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     expect(zip.readUInt8(central + 5)).toBe(3); // "version made by": host 3 = Unix
     expect(zip.readUInt16LE(central + 14)).toBe((1980 - 1980) << 9 | 1 << 5 | 1); // DOS date 1980-01-01
     expect(zip.readUInt32LE(central + 38) >>> 16).toBe(0o100644); // external attributes: S_IFREG | 0644
   });
 
-  it("a code change changes the asset hash, and so the zip path and source_code_hash", async () => {
-    const outDir = tmp("changed-");
-    const other = await bundleFunction({ name: "other", entry: "tests/unit/scripts/fixtures/functions/with-sdk/handler.ts", projectRoot, outDir, bundleAwsSdk: false });
-    const before = synthFn().json;
-    const after = synthFn({ code: FunctionCode.fromZipFile(other.layout.zipFile) }).json;
-    expect(onlyResource(after, "aws_lambda_function").source_code_hash).not.toBe(onlyResource(before, "aws_lambda_function").source_code_hash);
-  });
-
-  it("hashes a package directory's file modes too (canonical asset hashes), since cdktn's zip records them", () => {
-    const dir = tmp("mode-");
-    copyFileSync(tiny.bundleFile, join(dir, "index.mjs"));
-    chmodSync(join(dir, "index.mjs"), 0o644);
-    const readable = onlyResource(synthFn({ code: FunctionCode.fromPackageDir(dir) }).json, "aws_lambda_function").filename;
-    chmodSync(join(dir, "index.mjs"), 0o755);
-    const executable = onlyResource(synthFn({ code: FunctionCode.fromPackageDir(dir) }).json, "aws_lambda_function").filename;
-    expect(executable).not.toBe(readable);
-  });
-});
-
-describe("FunctionCode.fromProject: builds on demand, once, and never uses a stale bundle", () => {
-  /**
-   * A throwaway project inside the repository, so its handler resolves the repository's node_modules. Its handler
-   * loads `later.ts` on demand, so the package has a chunk.
-   */
-  function project(): { root: string; handler: string } {
-    const root = tmp("test-project-", join(projectRoot, "dist"));
-    mkdirSync(join(root, "functions", "hello"), { recursive: true });
-    const handler = join(root, "functions", "hello", "handler.ts");
-    writeFileSync(handler, 'export async function handler(): Promise<string> {\n  const { later } = await import("./later.js");\n  return `hello ${later}`;\n}\n');
-    writeFileSync(join(root, "functions", "hello", "later.ts"), 'export const later = "later";\n');
-    return { root, handler };
-  }
-  const chunkOf = (layout: BundleLayout) => zipEntryPaths(readFileSync(layout.zipFile)).find((p) => p.startsWith("chunks/"))!;
-
-  it("builds a missing bundle into dist/functions/<name>.zip and <name>/, and reuses it for later stacks of the same process", () => {
-    mkdirSync(join(projectRoot, "dist"), { recursive: true });
-    const { root } = project();
-    const layout = bundleLayout(join(root, "dist"), "hello");
-    expect(staleReason(root, layout)).toBe("no dist/functions/hello/index.mjs");
-    const first = FunctionCode.fromProject("hello", { projectRoot: root });
-    expect(first).toEqual({ kind: "zip", zipFile: layout.zipFile, buildCommand: "npm run build" });
-    expect(readFileSync(layout.bundleFile, "utf8")).toContain("hello ");
-    expect(zipEntryPaths(readFileSync(layout.zipFile))).toEqual([expect.stringMatching(/^chunks\/later-[A-Z0-9]{8}\.mjs$/), "index.mjs"]);
-    expect(staleReason(root, layout)).toBeUndefined();
-    const builtAt = statSync(layout.zipFile).mtimeMs;
-    expect(FunctionCode.fromProject("hello", { projectRoot: root })).toBe(first);
-    expect(statSync(layout.zipFile).mtimeMs).toBe(builtAt);
-  });
-
-  it("sees a missing zip, or a zip older than a source, as stale even when index.mjs is fresh", () => {
-    mkdirSync(join(projectRoot, "dist"), { recursive: true });
-    const { root, handler } = project();
-    const layout = bundleLayout(join(root, "dist"), "hello");
-    FunctionCode.fromProject("hello", { projectRoot: root });
-    const earlier = new Date(statSync(handler).mtimeMs - 10_000);
-    utimesSync(layout.zipFile, earlier, earlier);
-    expect(staleReason(root, layout)).toMatch(/^functions\/hello\/(handler|later)\.ts changed$/);
-    rmSync(layout.zipFile);
-    expect(staleReason(root, layout)).toBe("no dist/functions/hello.zip");
-  });
-
-  it("sees a source edited after the build as stale, and a fresh bundle as up to date", () => {
-    mkdirSync(join(projectRoot, "dist"), { recursive: true });
-    const { root, handler } = project();
-    const layout = bundleLayout(join(root, "dist"), "hello");
-    FunctionCode.fromProject("hello", { projectRoot: root });
-    const later = new Date(statSync(layout.bundleFile).mtimeMs + 10_000);
-    utimesSync(handler, later, later);
-    expect(staleReason(root, layout)).toBe("functions/hello/handler.ts changed");
-  });
-
-  it("sees a chunk missing from the package directory, or older than a source, as stale", () => {
-    mkdirSync(join(projectRoot, "dist"), { recursive: true });
-    const { root, handler } = project();
-    const layout = bundleLayout(join(root, "dist"), "hello");
-    FunctionCode.fromProject("hello", { projectRoot: root });
-    const chunk = join(layout.packageDir, chunkOf(layout));
-    const earlier = new Date(statSync(handler).mtimeMs - 10_000);
-    utimesSync(chunk, earlier, earlier);
-    expect(staleReason(root, layout)).toMatch(/^functions\/hello\/(handler|later)\.ts changed$/);
-    rmSync(chunk);
-    expect(staleReason(root, layout)).toBe(`no dist/functions/hello/${chunkOf(layout)}`);
-  });
-
-  it("sees a package built with other esbuild settings as stale (an older bundler, bundleAwsSdk switched)", () => {
-    mkdirSync(join(projectRoot, "dist"), { recursive: true });
-    const { root } = project();
-    const outDir = join(root, "dist");
-    const layout = bundleLayout(outDir, "hello");
-    FunctionCode.fromProject("hello", { projectRoot: root });
-    const now = buildSettings({ name: "hello", projectRoot: root, outDir });
-    expect(readFileSync(layout.settingsFile, "utf8")).toBe(now);
-    expect(now).toContain('"splitting": true');
-    expect(staleReason(root, layout, now)).toBeUndefined();
-    expect(staleReason(root, layout, buildSettings({ name: "hello", projectRoot: root, outDir, bundleAwsSdk: false }))).toBe("built with other esbuild settings than now (dist/artifacts/hello/build-settings.json)");
-    rmSync(layout.settingsFile);
-    expect(staleReason(root, layout, now)).toBe("no dist/artifacts/hello/build-settings.json");
-  });
-
-  it("sees a zip that is not a zip as stale", () => {
-    mkdirSync(join(projectRoot, "dist"), { recursive: true });
-    const { root } = project();
-    const layout = bundleLayout(join(root, "dist"), "hello");
-    FunctionCode.fromProject("hello", { projectRoot: root });
-    writeFileSync(layout.zipFile, "not a zip");
-    expect(staleReason(root, layout)).toMatch(/^dist\/functions\/hello\.zip is not a readable zip \(/);
+  it("refuses two entries with one path", () => {
+    expect(() => zipPackage([{ path: "index.mjs", data: new Uint8Array() }, { path: "index.mjs", data: new Uint8Array() }])).toThrow(/duplicate entry "index\.mjs"/);
   });
 });
 
@@ -507,6 +461,7 @@ describe("LambdaFunction: validation names the field, the value and the allowed 
     ["provisioned concurrency without the alias", { alias: false, provisionedConcurrency: 1 }, /alias = false: provisioned concurrency is configured on the `live` alias/],
     ["a function name too long for its role name", { functionName: "f".repeat(60) }, /functionName = "f{60}": must be 1–59 characters/],
     ["a handler without an export", { handler: "index" }, /handler = "index": must be <file>\.<export>/],
+    ["a handler that climbs out of the package", { handler: "../app.handler" }, /handler = "\.\.\/app\.handler": must be <file>\.<export>/],
     ["a subnet that is not a subnet id", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["sg-123"] } }, /vpc\.subnetIds\[0\] = "sg-123": must be a subnet id/],
     ["no subnets", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: [] } }, /vpc\.subnetIds = \[\]: must list 1–16 subnet ids/],
     ["six security groups", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: Array.from({ length: 6 }, (_, i) => `sg-0123456789abcdef${i}`) } }, /vpc\.securityGroupIds = .*: must list 1–5 security group ids/],

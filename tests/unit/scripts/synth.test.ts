@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PropValidationError } from "../../../modules/core/index.js";
-import { AppBundleError, bundleApp } from "../../../scripts/build/app-bundle.js";
-import type { AppBundle } from "../../../scripts/build/app-bundle.js";
-import { runApp } from "../../../scripts/build/app-run.js";
+import { AppBundleError, bundleApp } from "../../../scripts/synth/app-bundle.js";
+import type { AppBundle } from "../../../scripts/synth/app-bundle.js";
+import { runApp } from "../../../scripts/synth/app-run.js";
 import { buildApp } from "../../../stacks/app.js";
 import { projectRoot } from "../../support/project-root.js";
 

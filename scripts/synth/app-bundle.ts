@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import type { BuildOptions, Message } from "esbuild";
 
 /**
- * Bundles the cdktn app (stacks/app.ts behind scripts/build/app-entry.ts) into one CommonJS file, for
+ * Bundles the cdktn app (stacks/app.ts behind scripts/synth/app-entry.ts) into one CommonJS file, for
  * scripts/synth.ts to run in plain Node.
  *
  * Why: loaded from its TypeScript sources the app goes through tsx's loader for every file, and its ES-module
@@ -36,7 +36,7 @@ export interface AppBundleOptions {
   readonly projectRoot: string;
   /** @default `<projectRoot>/node_modules/.cache/aws-data-access-kit/synth/app.cjs` */
   readonly outFile?: string;
-  /** @default `<projectRoot>/scripts/build/app-entry.ts` */
+  /** @default `<projectRoot>/scripts/synth/app-entry.ts` */
   readonly entry?: string;
 }
 
@@ -44,7 +44,7 @@ export function appBundleOptions(options: AppBundleOptions): BuildOptions & { wr
   const root = resolve(options.projectRoot);
   return {
     absWorkingDir: root,
-    entryPoints: [resolve(root, options.entry ?? join("scripts", "build", "app-entry.ts"))],
+    entryPoints: [resolve(root, options.entry ?? join("scripts", "synth", "app-entry.ts"))],
     outfile: resolve(options.outFile ?? defaultAppBundleFile(root)),
     bundle: true,
     platform: "node",

@@ -99,8 +99,8 @@ export function importClosure(metafile: Metafile, entryOutput: string, kinds?: r
  * - `node_modules/…/node_modules/<pkg>/…` → `<pkg>` (`@scope/name` for scoped ones);
  * - a scoped package whose scope is also a package of the bundle counts with it (`@ioredis/commands` → `ioredis`):
  *   they are released together and dropped together;
- * - project files under `functions/<folder>/` → `functions/<folder>` (`functions/lib`, `functions/forecast-api`);
- *   other project files → their directory; esbuild's virtual inputs (`ns:path`) are kept as they are.
+ * - project files → their first two folders (`functions/lib/cache/l1.ts` → `functions/lib`, `src/handlers/a.ts` →
+ *   `src/handlers`), a file at the top as it is; esbuild's virtual inputs (`ns:path`) are kept as they are.
  */
 export function packageOf(input: string, unscoped: ReadonlySet<string> = new Set()): string {
   const parts = input.split("/");
@@ -112,8 +112,8 @@ export function packageOf(input: string, unscoped: ReadonlySet<string> = new Set
     return unscoped.has(scope) ? scope : `${first}/${parts[nm + 2] ?? ""}`;
   }
   if (/^[\w-]+:/.test(input)) return input;
-  if (parts[0] === "functions" && parts.length > 2) return `functions/${parts[1]}`;
-  return parts.length > 1 ? parts.slice(0, -1).join("/") : input;
+  const folders = parts.slice(0, -1);
+  return folders.length ? folders.slice(0, 2).join("/") : input;
 }
 
 /** The unscoped package names among the inputs (`ioredis`, `lru-cache`, …), for {@link packageOf}. */

@@ -1,7 +1,44 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import type { Server } from "node:http";
 import { createRequire } from "node:module";
-import { freePort } from "../local/free-port.js";
+import dynalite from "dynalite";
+import { freePort } from "./free-port.js";
+
+/**
+ * dynalite (the DynamoDB API over HTTP, in memory) on a free port, two ways: in this process (the tests, the local
+ * server) or in a child process (the benchmark). Table create/delete/update complete at once, so nobody waits for
+ * ACTIVE.
+ */
+const INSTANT_TABLES = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+
+const endpointOf = (port: number) => `http://127.0.0.1:${port}`;
+
+/** dynalite in this process. */
+export class DynaliteServer {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<DynaliteServer> {
+    const port = await freePort();
+    const server = dynalite(INSTANT_TABLES) as Server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve());
+    });
+    return new DynaliteServer(server, port);
+  }
+
+  get endpoint(): string {
+    return endpointOf(this.port);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
 
 /**
  * dynalite in a child process. DynamoDB is a remote service: its work must not run on the event loop of the
@@ -17,9 +54,8 @@ export class DynaliteProcess {
   static async start(): Promise<DynaliteProcess> {
     const cli = createRequire(import.meta.url).resolve("dynalite/cli.js");
     const port = await freePort();
-    const child = spawn(process.execPath, [cli, "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const flags = Object.entries(INSTANT_TABLES).flatMap(([name, ms]) => [`--${name}`, String(ms)]);
+    const child = spawn(process.execPath, [cli, "--port", String(port), "--host", "127.0.0.1", ...flags], { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`dynalite did not start within 10 s: ${output.trim()}`)), 10_000);
@@ -44,7 +80,7 @@ export class DynaliteProcess {
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return endpointOf(this.port);
   }
 
   async stop(): Promise<void> {

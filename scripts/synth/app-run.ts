@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { AppResult, AppRun } from "./app-entry.js";
 
 /**
- * Runs the app bundle (scripts/build/app-bundle.ts) in a worker thread and resolves with what it reports.
+ * Runs the app bundle (scripts/synth/app-bundle.ts) in a worker thread and resolves with what it reports.
  *
  * The worker gets no execArgv, so none of tsx's loader hooks (which `npx tsx` puts in this thread's execArgv):
  * its `require`s are Node's own, with no per-file transform check and no source-map decoding of the provider

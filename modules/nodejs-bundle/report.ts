@@ -1,42 +1,16 @@
-import type { BundleResult } from "../../modules/lambda-function/index.js";
+import type { BundleResult } from "./bundle.js";
 
-export const KB = 1024;
-/** Packages listed under each function: the largest at init (what the budget is on). */
+/** Packages listed under each bundle: the largest at init (what the budget is on). */
 export const TOP_PACKAGES = 5;
-/** Lazy-only packages named on each function's last line: what splitting keeps out of the cold start. */
+/** Lazy-only packages named on each bundle's last line: what splitting keeps out of the cold start. */
 export const TOP_LAZY_PACKAGES = 3;
 
-export interface BudgetCheck {
-  readonly name: string;
-  /** Bytes every cold start loads: the budget applies to these. */
-  readonly initBytes: number;
-  /** Every JS file of the package, for context. */
-  readonly totalBytes: number;
-  readonly budgetBytes: number;
-}
-
-/** Functions whose init bytes (entry + statically imported chunks) exceed their budget. */
-export function overBudget(results: readonly BundleResult[], budgetOf: (name: string) => number): BudgetCheck[] {
-  return results
-    .map((r) => ({ name: r.name, initBytes: r.initBytes, totalBytes: r.totalBytes, budgetBytes: budgetOf(r.name) }))
-    .filter((c) => c.initBytes > c.budgetBytes);
-}
-
-/** The stderr line of a function over budget. */
-export function formatOverBudget(o: BudgetCheck): string {
-  return (
-    `${o.name}: init is ${o.initBytes.toLocaleString("en-US")} bytes (entry + statically imported chunks), over its budget of ` +
-    `${o.budgetBytes.toLocaleString("en-US")} bytes (${(o.budgetBytes / KB).toLocaleString("en-US")} KB); ${o.totalBytes.toLocaleString("en-US")} bytes with lazy chunks; ` +
-    "see its largest packages at init above"
-  );
-}
-
 /**
- * The build table: one row per function (init bytes, total bytes, gzip, lazy chunks, budget on init), its largest
- * packages at init on the following lines (bytes at init, and bytes of the same package in lazy chunks), then the
- * largest packages found only in lazy chunks.
+ * The size table of some bundles: one row per bundle (init bytes, total bytes, gzip, lazy chunks, budget on init),
+ * its largest packages at init on the following lines (bytes at init, and bytes of the same package in lazy chunks),
+ * then the largest packages found only in lazy chunks.
  */
-export function formatReport(results: readonly BundleResult[], budgetOf: (name: string) => number): string {
+export function formatBundleReport(results: readonly BundleResult[]): string {
   const rows = results.map((r) => {
     const top = r.packages.filter((p) => p.initBytes > 0).slice(0, TOP_PACKAGES);
     const lazyOnly = r.packages
@@ -50,8 +24,8 @@ export function formatReport(results: readonly BundleResult[], budgetOf: (name: 
         total: bytes(r.totalBytes),
         gzip: bytes(r.gzipBytes),
         lazy: String(r.lazyChunks),
-        budget: `${(budgetOf(r.name) / KB).toLocaleString("en-US")} KB`,
-        status: r.initBytes > budgetOf(r.name) ? "OVER BUDGET" : "ok",
+        budget: r.budgetBytes === undefined ? "none" : `${(r.budgetBytes / 1024).toLocaleString("en-US")} KB`,
+        status: r.budgetBytes === undefined ? "" : r.overBudget ? "OVER BUDGET" : "ok",
       },
       top: top.map((p) => ({ name: p.name, init: bytes(p.initBytes), lazy: p.lazyBytes > 0 ? `+ ${bytes(p.lazyBytes)} lazy` : "" })),
       lazyOnly: lazyOnly.length ? `lazy only: ${lazyOnly.map((p) => `${p.name} ${bytes(p.lazyBytes)}`).join(", ")}` : "",

@@ -1,0 +1,12 @@
+export { NodejsBundle } from "./nodejs-bundle.js";
+export type { NodejsBundleProps } from "./props.js";
+export type { BundleResult, PackageFile } from "./bundle.js";
+export { BundleError, EsbuildNotFoundError, ESBUILD_VERSION, esbuildOptions, buildSettings } from "./esbuild.js";
+export { BundleBudgetError, formatOverBudget } from "./budget.js";
+export type { BudgetFacts } from "./budget.js";
+export { bundleLayout, BUNDLE_FILE, CHUNKS_DIR, HANDLER } from "./layout.js";
+export type { BundleLayout } from "./layout.js";
+export type { BuildStamp } from "./stamp.js";
+export { formatBundleReport, TOP_PACKAGES, TOP_LAZY_PACKAGES } from "./report.js";
+export { chunkSizes, importClosure, packageOf, unscopedPackages } from "./sizes.js";
+export type { ChunkSizes, PackageSize } from "./sizes.js";
