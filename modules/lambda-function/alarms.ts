@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { metricAlarm } from "../core/alarms.js";
-import type { ResolvedFunctionAlarms } from "./props.js";
+import type { ResolvedFunctionAlarms } from "./resolve.js";
 
 /**
  * The function's alarms: errors, throttles and P99 duration. Dimensioned by function name only, so they cover

@@ -3,5 +3,8 @@ export { FunctionCode, FunctionCodeError, fileAssetHash, handlerFiles } from "./
 export type { ZipFileCode, DirectoryCode, FunctionCodeOptions } from "./code.js";
 export { zipPackage, zipEntryPaths, directoryEntries, compareWalkOrder } from "./zip.js";
 export type { ZipEntry } from "./zip.js";
-export { resolveLambdaFunctionProps, RUNTIMES, MEMORY_RANGE_MB, TIMEOUT_RANGE_S, LOG_RETENTION_DAYS, RESERVED_ENV_KEYS } from "./props.js";
+export { RUNTIMES, MEMORY_RANGE_MB, TIMEOUT_RANGE_S, RESERVED_ENV_KEYS, ENV_MAX_BYTES } from "./props.js";
 export type * from "./props.js";
+export { LOG_RETENTION_DAYS } from "../core/log-retention.js";
+export { resolveLambdaFunctionProps } from "./resolve.js";
+export type { ResolvedFunctionAlarms, ResolvedFunctionConfig } from "./resolve.js";

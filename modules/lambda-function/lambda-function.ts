@@ -13,8 +13,9 @@ import type { IGrantable, PolicyStatement } from "../core/grants.js";
 import { Problems } from "../core/validation.js";
 import { FunctionAlarms } from "./alarms.js";
 import { prepareCode } from "./code.js";
-import { checkEnvironmentSize, checkEnvironmentVariable, resolveLambdaFunctionProps } from "./props.js";
-import type { LambdaFunctionProps, ResolvedFunctionConfig } from "./props.js";
+import type { LambdaFunctionProps } from "./props.js";
+import { checkEnvironmentSize, checkEnvironmentVariable, resolveLambdaFunctionProps } from "./resolve.js";
+import type { ResolvedFunctionConfig } from "./resolve.js";
 
 export const ALIAS_NAME = "live";
 

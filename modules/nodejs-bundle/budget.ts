@@ -1,5 +1,5 @@
 import { BundleError } from "./esbuild.js";
-import type { ResolvedBundle } from "./props.js";
+import type { ResolvedBundle } from "./resolve.js";
 import type { PackageSize } from "./sizes.js";
 
 /** What a budget check looks at: a bundle's sizes, from its build or from its stamp. */

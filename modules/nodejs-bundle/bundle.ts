@@ -7,7 +7,7 @@ import { enforceBudget, isOverBudget } from "./budget.js";
 import { BundleError, buildSettings, esbuildOptions, loadEsbuild } from "./esbuild.js";
 import { BUNDLE_FILE, esbuildOutDir } from "./layout.js";
 import type { BundleLayout } from "./layout.js";
-import type { ResolvedBundle } from "./props.js";
+import type { ResolvedBundle } from "./resolve.js";
 import { chunkSizes } from "./sizes.js";
 import type { PackageSize } from "./sizes.js";
 import { dependencyDigests, projectPath, sha256, sourceDigests, STAMP_FORMAT, stampJson } from "./stamp.js";

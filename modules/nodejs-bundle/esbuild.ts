@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type * as esbuild from "esbuild";
 import type { BuildOptions } from "esbuild";
 import { BUNDLE_FILE, CHUNKS_DIR, esbuildOutDir } from "./layout.js";
-import type { ResolvedBundle } from "./props.js";
+import type { ResolvedBundle } from "./resolve.js";
 
 /** The esbuild versions this module is tested with: what its error tells you to install (its peer dependency). */
 export const ESBUILD_VERSION = "0.28";

@@ -5,8 +5,9 @@ import { bundle, bundleSync } from "./bundle.js";
 import type { BundleResult } from "./bundle.js";
 import { BundleError, buildSettings } from "./esbuild.js";
 import type { BundleLayout } from "./layout.js";
-import { resolveBundleProps } from "./props.js";
-import type { NodejsBundleProps, ResolvedBundle } from "./props.js";
+import type { NodejsBundleProps } from "./props.js";
+import { resolveBundleProps } from "./resolve.js";
+import type { ResolvedBundle } from "./resolve.js";
 import { projectPath, readStamp, staleReason } from "./stamp.js";
 
 /** Bundles made ready in this process, by zip: several stacks (dev, staging, prod) deploying one share one build. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Metafile } from "esbuild";
 import type { PackageSize } from "./sizes.js";
-import type { ResolvedBundle } from "./props.js";
+import type { ResolvedBundle } from "./resolve.js";
 
 /**
  * The build stamp (`artifacts/<name>/build-stamp.json`): what a bundle was built from (entry, esbuild settings, a
