@@ -55,7 +55,8 @@ function renderStack(c: StackCost, format: Format): string {
       continue;
     }
     rows.push([r.address, "", usd(r.total)]);
-    for (const i of r.items) rows.push([`  ${i.kind.padEnd(5)}  ${i.label}`, `${quantity(i.quantity)} ${i.unit}`, usd(i.usd)]);
+    // Markdown trims a cell's leading spaces: mark the items instead of indenting them.
+    for (const i of r.items) rows.push([md ? `↳ ${i.kind}: ${i.label}` : `  ${i.kind.padEnd(5)}  ${i.label}`, `${quantity(i.quantity)} ${i.unit}`, usd(i.usd)]);
   }
   rows.push(["total", "", usd(c.total)]);
   const lines = [md ? `**${head}**\n` : head, `  ${capacityLine(c)}`];
