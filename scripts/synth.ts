@@ -1,5 +1,5 @@
-// Synthesizes every stack and prints one line per stack with its resource count, then the app's own time and its
-// parts. `npm run synth` and cdktf.json ("app") run it.
+// Synthesizes every stack and prints one line per stack with its resource count and monthly cost (`npm run cost`
+// has the breakdown), then the app's own time and its parts. `npm run synth` and cdktf.json ("app") run it.
 // Usage: npx tsx scripts/synth.ts [--outdir <dir>] [--debug-tokens]
 //   --outdir        default: CDKTF_OUTDIR (the cdktn CLI sets it), else cdktf.out
 //   --debug-tokens  record where each token was created (cdktn creation stacks, source-mapped): slower
@@ -14,6 +14,8 @@ import { parseArgs } from "node:util";
 import { bundleApp } from "./synth/app-bundle.js";
 import type { AppResult } from "./synth/app-entry.js";
 import { runApp } from "./synth/app-run.js";
+import { priceTables } from "./cost/estimate.js";
+import { synthCostLine } from "./cost/synth-line.js";
 
 const { values } = parseArgs({
   options: {
@@ -49,16 +51,19 @@ try {
 /** Times in ms since the Unix epoch, from this thread and (`app`) from the worker. */
 function report(t: { startedAt: number; bundledAt: number; app: AppResult; endedAt: number }): void {
   interface Manifest {
-    stacks: Record<string, { synthesizedStackPath: string }>;
+    stacks: Record<string, { synthesizedStackPath: string; annotations?: Array<{ constructPath: string; level: string; message: string }> }>;
   }
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
   const shown = relative(process.cwd(), outdir) || ".";
+  const prices = priceTables();
   for (const [name, stack] of Object.entries(manifest.stacks)) {
+    // Warnings the app recorded (e.g. a capacity bound in an environment that does not enforce it).
+    for (const a of stack.annotations ?? []) if (a.level === "@cdktf/warn") console.warn(`warning [${a.constructPath}] ${a.message}`);
     const tf = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), "utf8")) as {
       resource?: Record<string, Record<string, unknown>>;
     };
     const count = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    console.log(`${name.padEnd(32)} ${String(count).padStart(4)} resources  ${join(shown, stack.synthesizedStackPath)}`);
+    console.log(`${name.padEnd(32)} ${String(count).padStart(4)} resources  ${synthCostLine(name, tf, prices)}  ${join(shown, stack.synthesizedStackPath)}`);
   }
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const stacks = Object.keys(manifest.stacks).length;

@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { ApiCache } from "../modules/api-cache/index.js";
 import { AthenaWorkgroup } from "../modules/athena-workgroup/index.js";
+import { CapacityCheck } from "../modules/capacity/index.js";
 import type { ColumnProps } from "../modules/athena-workgroup/index.js";
 import { LambdaFunction } from "../modules/lambda-function/index.js";
 // Pure data (no SDK): the catalogue names the query-string parameters the stage cache must key on.
@@ -100,6 +101,15 @@ export class AnalyticsStack extends TerraformStack {
       throttling: a.throttling,
       accessLogs: { retentionDays: a.accessLogRetentionDays },
       createAccountCloudWatchRole: a.manageAccountCloudWatchRole,
+    });
+
+    new CapacityCheck(this, "capacity", {
+      workload: config.workload,
+      enforce: config.enforce,
+      api: this.api,
+      function: this.queryFunction,
+      athena: this.workgroup,
+      fields: { functionTimeout: "queryFunction.timeout", apiThrottling: "api.throttling", athenaCutoff: "workgroup.bytesScannedCutoffPerQuery" },
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { CapacityProps } from "../modules/dynamodb-table/index.js";
 import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
+import type { Workload } from "../modules/capacity/workload.js";
 import type { NetworkProps } from "../modules/network/index.js";
 import type { RedisCacheProps } from "../modules/redis-cache/index.js";
 // Presets by file, not through the modules' index: this file is also loaded by the local server, which must not
@@ -13,11 +14,24 @@ export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
+/**
+ * Whether synth fails (`true`) or only warns (`false`) when a stack breaks what its environment promises — today
+ * the capacity check (modules/capacity), later the policy pack. Dev relaxes; staging and prod enforce.
+ */
+export const ENFORCED: Readonly<Record<EnvironmentName, boolean>> = { dev: false, staging: true, prod: true };
+
 /** Everything that differs between environments, in one typed object per environment. */
 export interface EnvironmentConfig {
   readonly environment: EnvironmentName;
   readonly project: string;
   readonly region: string;
+  /** See {@link ENFORCED}. */
+  readonly enforce: boolean;
+  /**
+   * The traffic this environment must carry: synth checks the table's, function's and API's bounds against its
+   * peak (modules/capacity), `npm run cost` prices its average. Where each number comes from: docs/cost.md.
+   */
+  readonly workload: Workload;
   readonly forecastCache: {
     readonly read: CapacityProps;
     readonly write: CapacityProps;
@@ -76,11 +90,32 @@ const region = process.env.AWS_REGION ?? "us-east-1";
  */
 const originUrl = process.env.FORECAST_ORIGIN_URL ?? "https://forecast-origin.invalid/v1";
 
+/**
+ * What every environment's forecast traffic shares: the write-ups' regional read of 100 cities, each forecast
+ * 15,958 bytes (their table: 276 cities in 4.4 MB; the bench's generator, sized to it, averages 15,958 bytes), read
+ * with BatchGetItem's default eventual consistency. A 100-city response is 1.6 MB, 178 KB gzipped (measured on the
+ * generator's forecasts; API Gateway compresses it for clients that accept gzip) — and over the stage cache's 1 MB
+ * limit, so the stage cache answers none of them (bench: every 100-city request reached the function). Logs: a
+ * 1,176-byte EMF document of the cache's metrics plus Lambda's START/END/REPORT lines per invocation; 21 custom
+ * metrics (the cache's 19 counters and 2 latencies, one dimension set). Derivations: docs/cost.md.
+ */
+const forecastRead = { keysPerRequest: 100, itemBytes: 15_958, consistency: "eventual" } as const;
+const forecastTraffic = { stageCacheHitRatio: 0, responseBytes: 178_000, logBytesPerInvocation: 1500, customMetrics: 21 } as const;
+
 export const environments: Record<EnvironmentName, EnvironmentConfig> = {
   dev: {
     environment: "dev",
     project,
     region,
+    enforce: ENFORCED.dev,
+    // A developer's reads (1 rps at most, a read every 20 s on average); a container idles out between bursts, so
+    // L1 answers less (0.8), there is no L2, and a table entry lives 12 L1 TTLs (3,600 s / 300 s): 0.92.
+    workload: {
+      ...forecastTraffic,
+      requestsPerSecond: { peak: 1, average: 0.05 },
+      functionDurationMs: 100,
+      table: { ...forecastRead, hitRatio: { l1: 0.8, l2: 0, table: 0.92 } },
+    },
     forecastCache: {
       read: { units: 2, autoScaling: { min: 1, max: 10, targetUtilization: 70 } },
       write: { units: 1, autoScaling: { min: 1, max: 5, targetUtilization: 70 } },
@@ -96,9 +131,19 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     environment: "staging",
     project,
     region,
+    enforce: ENFORCED.staging,
+    // Release tests at a fifth of prod's peak, little traffic otherwise; two warm containers share Redis (L2 answers
+    // half of L1's misses), L1 0.95, table 0.92 (see dev). Capacity raised for this peak (docs/cost.md): reads need
+    // 50 RCU (max 50 × 70 % gave 35) and writes 32 WCU (max 25 × 70 % gave 17.5).
+    workload: {
+      ...forecastTraffic,
+      requestsPerSecond: { peak: 10, average: 0.5 },
+      functionDurationMs: 50,
+      table: { ...forecastRead, hitRatio: { l1: 0.95, l2: 0.5, table: 0.92 } },
+    },
     forecastCache: {
-      read: { units: 5, autoScaling: { min: 2, max: 50, targetUtilization: 70 } },
-      write: { units: 2, autoScaling: { min: 2, max: 25, targetUtilization: 70 } },
+      read: { units: 5, autoScaling: { min: 2, max: 80, targetUtilization: 70 } },
+      write: { units: 2, autoScaling: { min: 2, max: 50, targetUtilization: 70 } },
       deletionProtection: true,
       pointInTimeRecovery: true,
     },
@@ -112,6 +157,18 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     environment: "prod",
     project,
     region,
+    enforce: ENFORCED.prod,
+    // The write-ups' only rates: 11.8 ops/s measured in parallel against their table and a target of > 50 ops/s,
+    // taken as the average (12) and peak (50) requests/s — replace both with the stage's Count metric once measured.
+    // About four warm containers: L1 misses a city once per container per 300 s TTL (≈ 0.3 % of lookups; 0.99
+    // declared), L2 answers three in four of those, the table 0.92 (see dev). Mean duration 50 ms: the bench's warm
+    // HTTP read (20.8 ms on a full core) at 1024 MB's ~0.6 vCPU, rounded up.
+    workload: {
+      ...forecastTraffic,
+      requestsPerSecond: { peak: 50, average: 12 },
+      functionDurationMs: 50,
+      table: { ...forecastRead, hitRatio: { l1: 0.99, l2: 0.75, table: 0.92 } },
+    },
     forecastCache: {
       read: { units: 10, autoScaling: { min: 5, max: 100, targetUtilization: 70 } },
       write: { units: 5, autoScaling: { min: 5, max: 50, targetUtilization: 70 } },

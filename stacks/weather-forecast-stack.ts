@@ -2,6 +2,7 @@ import { TerraformStack } from "cdktn";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
 import { ApiCache } from "../modules/api-cache/index.js";
+import { CapacityCheck } from "../modules/capacity/index.js";
 import { DynamoTable } from "../modules/dynamodb-table/index.js";
 import { LambdaFunction } from "../modules/lambda-function/index.js";
 import { Network } from "../modules/network/index.js";
@@ -68,5 +69,15 @@ export class WeatherForecastStack extends TerraformStack {
     }
 
     this.forecastApi = new ApiCache(this, "forecast-api", forecastApiProps(config, this.forecastFunction));
+
+    new CapacityCheck(this, "capacity", {
+      workload: config.workload,
+      enforce: config.enforce,
+      api: this.forecastApi,
+      function: this.forecastFunction,
+      table: this.forecastCache,
+      l2: this.l2,
+      fields: { tableRead: "forecastCache.read", tableWrite: "forecastCache.write", functionTimeout: "forecastFunction.timeout", apiThrottling: "forecastApi.throttling" },
+    });
   }
 }

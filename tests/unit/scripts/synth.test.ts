@@ -82,19 +82,26 @@ describe("npm run synth (scripts/synth.ts)", () => {
 
   let outdir: string;
   let stdout: string;
+  let stderr: string;
   beforeAll(async () => {
     outdir = tmp("synth-");
-    ({ stdout } = await synth(["--outdir", outdir]));
+    ({ stdout, stderr } = await synth(["--outdir", outdir]));
   }, 120_000);
 
-  it("prints every stack with its resource count, then the app's time and its parts", () => {
+  it("prints every stack with its resource count and monthly cost, then the app's time and its parts", () => {
     const lines = stdout.trim().split("\n");
     const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
     expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[0])).toEqual(stacks);
-    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^[\w-]+\s+\d+ resources\s+\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
+    for (const line of lines.slice(0, -1)) {
+      expect(line).toMatch(/^[\w-]+\s+\d+ resources {2}\$[\d,]+\.\d\d\/month \(\$[\d,]+\.\d\d fixed \+ \$[\d,]+\.\d\d usage\), (capacity ok|capacity: \d+ too low \(warns\)) {2}\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
+    }
     expect(lines.at(-1)).toMatch(
       /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 6 stacks, (-?\d+) ms starting and stopping its thread\)$/,
     );
+  });
+
+  it("prints the app's warnings to stderr: dev's capacity bounds, which dev does not enforce", () => {
+    expect(stderr).toMatch(/^warning \[weather-forecast-dev\/capacity\] capacity: DynamoDB table weather-forecast-cache-dev .* needs 40 RCU\/s/m);
   });
 
   it("writes the same Terraform as the app run from its TypeScript sources, assets included", () => {

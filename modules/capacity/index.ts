@@ -1,0 +1,12 @@
+export { CapacityCheck } from "./capacity-check.js";
+export type { CapacityCheckProps, CapacityFields } from "./capacity-check.js";
+export { checkCapacity, describeFinding, summarizeFinding } from "./check.js";
+export type { CheckName, Finding } from "./check.js";
+export { demandAt, readUnitsPerItem, writeUnitsPerItem, READ_UNIT_BYTES, WRITE_UNIT_BYTES } from "./demand.js";
+export type { AthenaDemand, Demand, TableDemand } from "./demand.js";
+export { ACCOUNT_DEFAULTS } from "./limits.js";
+export type { ApiLimits, AthenaLimits, CapacityLimits, FunctionLimits, TableLimits, UnitsBound } from "./limits.js";
+export { CAPACITY_RECORD_VERSION, capacityRecordOf } from "./record.js";
+export type { CapacityRecord } from "./record.js";
+export { MAX_ITEM_BYTES, validateWorkload } from "./workload.js";
+export type { AthenaQueries, RequestRate, TableReads, Workload } from "./workload.js";
