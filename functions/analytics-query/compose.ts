@@ -14,16 +14,14 @@ import { catalogue as defaultCatalogue } from "./catalogue.js";
 import type { QueryDefinition } from "./catalogue-types.js";
 import type { AnalyticsConfig } from "./config.js";
 import { AthenaQueryRunner } from "./runner.js";
+import type { RunnerOptions } from "./runner.js";
 import { AnalyticsService } from "./service.js";
 import type { ExecutionRecord, QueryResult } from "./service.js";
 
-export interface AnalyticsApiOptions {
+/** `clock` also times the request budget and the Athena metrics (tests pass a fake one with `sleep`). */
+export interface AnalyticsApiOptions extends Pick<RunnerOptions, "clock" | "sleep" | "random"> {
   /** @default the catalogue of catalogue.ts */
   readonly catalogue?: readonly QueryDefinition[];
-  /** Time and waiting of the request budget and of the poll loop (tests). @default Date.now, setTimeout, Math.random */
-  readonly clock?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
 }
 
 export interface AnalyticsApi {
