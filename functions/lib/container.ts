@@ -102,8 +102,8 @@ export function createContainer(config: RuntimeConfig, options: ContainerOptions
     breaker: new CircuitBreaker({ threshold: config.cache.breakerThreshold, cooldownMs: config.cache.breakerCooldownMs }),
   };
   // Load ioredis and read the AUTH secret now, during init (full CPU, before the first request); a failure here
-  // is retried on first use, where L2 counts it and steps over it.
-  if (config.redis) redis().catch(() => undefined);
+  // is logged and retried on first use, where L2 counts it and steps over it.
+  if (config.redis) redis().catch((error: unknown) => logger.warn("Redis client not ready at init; retried on first use", { error }));
 
   const root = build(shared, {});
   return {

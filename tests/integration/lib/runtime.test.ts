@@ -134,6 +134,24 @@ describe("createContainer: one container's clients, levels and metrics", () => {
     }
   });
 
+  it("logs a failed read of the AUTH secret at init with its cause, and tries again on first use", async () => {
+    const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:redis-auth-AbCdEf";
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).rejectsOnce(new Error("AccessDeniedException: not allowed")).resolves({ SecretString: "token-from-secrets-1" });
+    const entries: Array<Record<string, unknown>> = [];
+    const logger = jsonLogger({ write: (line) => entries.push(JSON.parse(line) as Record<string, unknown>) });
+    const kit = createContainer(readConfig({ AWS_REGION: "us-east-1", REDIS_URL: inject("redisUrl"), REDIS_AUTH_SECRET_ARN: arn }), { logger });
+    try {
+      await vi.waitFor(() => expect(entries).toHaveLength(1));
+      expect(entries[0]).toMatchObject({ level: "WARN", message: "Redis client not ready at init; retried on first use", error: { name: "RedisAuthSecretError", cause: { message: "AccessDeniedException: not allowed" } } });
+      expect(await kit.redis()).toBeDefined();
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    } finally {
+      secrets.restore();
+      await kit.close();
+    }
+  });
+
   it("REDIS_AUTH_SECRET_ARN: reads the token from Secrets Manager once per container and authenticates with it", async () => {
     const server = await RedisServer.start();
     const admin = new Redis(server.url);
