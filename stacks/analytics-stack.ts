@@ -8,9 +8,11 @@ import type { ColumnProps } from "../modules/athena-workgroup/index.js";
 import { LambdaFunction } from "../modules/lambda-function/index.js";
 // Pure data (no SDK): the catalogue names the query-string parameters the stage cache must key on.
 import { catalogueParamNames, ORDER_STATUSES } from "../functions/analytics-query/catalogue.js";
+import { analyticsQueryEnv } from "../functions/analytics-query/env.js";
 import type { AnalyticsEnvironmentConfig } from "./analytics-config.js";
 import { functionCode } from "./code-location.js";
 import type { CodeLocation } from "./code-location.js";
+import { lambdaEnvironment } from "./lambda-environment.js";
 
 /** The `orders` table the query catalogue (functions/analytics-query/catalogue.ts) is written against. */
 export const ORDERS_COLUMNS: readonly ColumnProps[] = [
@@ -64,22 +66,23 @@ export class AnalyticsStack extends TerraformStack {
     });
 
     const f = config.queryFunction;
+    const functionName = `analytics-query-${env}`;
     this.queryFunction = new LambdaFunction(this, "query-function", {
-      functionName: `analytics-query-${env}`,
+      functionName,
       description: "GET /analytics/…: catalogue queries on Athena with result caching",
       code: functionCode(code, "analytics-query"),
       memorySize: f.memorySize,
       timeout: f.timeout,
       logRetentionDays: f.logRetentionDays,
-      environment: {
+      environment: lambdaEnvironment(functionName, analyticsQueryEnv, {
         ATHENA_WORKGROUP: this.workgroup.workgroupName,
         ATHENA_DATABASE: this.workgroup.databaseName!,
-        ATHENA_RESULT_REUSE_MINUTES: String(this.workgroup.resultReuseMaxAgeMinutes),
-        ATHENA_MAX_WAIT_MS: String(f.maxWaitMs),
-        ATHENA_DEADLINE_MARGIN_MS: String(f.deadlineMarginMs),
-        ANALYTICS_CACHE_TTL_SECONDS: String(f.cacheTtlSeconds),
+        ATHENA_RESULT_REUSE_MINUTES: this.workgroup.resultReuseMaxAgeMinutes,
+        ATHENA_MAX_WAIT_MS: f.maxWaitMs,
+        ATHENA_DEADLINE_MARGIN_MS: f.deadlineMarginMs,
+        ANALYTICS_CACHE_TTL_SECONDS: f.cacheTtlSeconds,
         METRICS_NAMESPACE: "DataAccessKit/Analytics",
-      },
+      }),
       alarms: { snsTopicArn: f.alarmTopicArn },
     });
     this.workgroup.grantQuery(this.queryFunction);

@@ -7,9 +7,11 @@ import { DynamoTable } from "../modules/dynamodb-table/index.js";
 import { LambdaFunction } from "../modules/lambda-function/index.js";
 import { Network } from "../modules/network/index.js";
 import { RedisCache, redisConnectionEnv } from "../modules/redis-cache/index.js";
+import { forecastApiEnv } from "../functions/forecast-api/env.js";
 import { functionCode } from "./code-location.js";
 import type { CodeLocation } from "./code-location.js";
 import type { EnvironmentConfig } from "./config.js";
+import { checkedEnvironment, lambdaEnvironment } from "./lambda-environment.js";
 import { forecastApiProps, forecastTableProps } from "./weather-forecast-parts.js";
 
 /**
@@ -40,22 +42,23 @@ export class WeatherForecastStack extends TerraformStack {
     const f = config.forecastFunction;
     const o = config.forecastOrigin;
     const stageTtl = config.forecastApi.cache ? (config.forecastApi.cache.ttlSeconds ?? 300) : 0;
+    const functionName = `weather-forecast-api-${config.environment}`;
     this.forecastFunction = new LambdaFunction(this, "forecast-function", {
-      functionName: `weather-forecast-api-${config.environment}`,
+      functionName,
       description: "GET /forecast: reads forecasts through the cache layers",
       code: functionCode(code, "forecast-api"),
       memorySize: f.memorySize,
       timeout: f.timeout,
       logRetentionDays: f.logRetentionDays,
-      environment: {
+      environment: lambdaEnvironment(functionName, forecastApiEnv, {
         TABLE_NAME: this.forecastCache.tableName,
         ORIGIN_URL: o.url,
-        ORIGIN_CONCURRENCY: String(o.concurrency),
-        ORIGIN_TIMEOUT_MS: String(o.timeoutMs),
-        STAGE_CACHE_TTL_SECONDS: String(stageTtl),
+        ORIGIN_CONCURRENCY: o.concurrency,
+        ORIGIN_TIMEOUT_MS: o.timeoutMs,
+        STAGE_CACHE_TTL_SECONDS: stageTtl,
         CACHE_NAMESPACE: name,
         METRICS_NAMESPACE: "WeatherForecast",
-      },
+      }),
       vpc: this.network?.placement,
       alarms: { snsTopicArn: config.forecastCache.alarmTopicArn },
     });
@@ -65,7 +68,9 @@ export class WeatherForecastStack extends TerraformStack {
     if (config.l2 && this.network) {
       this.l2 = new RedisCache(this, "forecast-l2", { ...config.l2.redis, name: `${name}-l2`, network: this.network.placement });
       this.l2.grantConnect(this.forecastFunction);
-      for (const [key, value] of Object.entries(redisConnectionEnv(this.l2.connection))) this.forecastFunction.addEnvironment(key, value);
+      // The module renders its connection as the kit's REDIS_* variables; they are checked against the kit's schema.
+      const redisEnv = checkedEnvironment(functionName, forecastApiEnv, redisConnectionEnv(this.l2.connection));
+      for (const [key, value] of Object.entries(redisEnv)) this.forecastFunction.addEnvironment(key, value);
     }
 
     this.forecastApi = new ApiCache(this, "forecast-api", forecastApiProps(config, this.forecastFunction));

@@ -4,12 +4,14 @@
  * - `GET /analytics/queries/{name}?…`: run a query → 200 with rows, or 202 with an execution id to poll;
  * - `GET /analytics/executions/{id}`: poll → 200 with rows when SUCCEEDED, 202 while running, 404 for an id
  *   this API did not start, 502 when the execution FAILED or was CANCELLED.
- * Dependencies are passed in (handler.ts wires the container's), so tests drive it with mocks and a fake clock.
+ * Dependencies are passed in (compose.ts wires the container's), so tests drive it with mocks and a fake clock.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { BadRequestError, jsonResponse } from "../lib/http.js";
+import type { Logger } from "../lib/logger.js";
 import type { QueryDefinition } from "./catalogue-types.js";
-import { errorResponse, json } from "./http.js";
-import { BadRequestError, describeParam, findQuery, parseQueryParams } from "./params.js";
+import { analyticsErrors } from "./http.js";
+import { describeParam, findQuery, parseQueryParams } from "./params.js";
 import type { AnalyticsService, Budget, Outcome } from "./service.js";
 
 export const ROUTES = {
@@ -34,8 +36,8 @@ export interface AppOptions {
   readonly cacheTtlSeconds: number;
   /** @default Date.now */
   readonly clock?: () => number;
-  /** @default one JSON line on stderr */
-  readonly log?: (entry: Record<string, unknown>) => void;
+  /** Receives failed requests with their errors. */
+  readonly logger: Logger;
 }
 
 export type LambdaContext = Pick<Context, "getRemainingTimeInMillis" | "awsRequestId">;
@@ -43,8 +45,8 @@ export type AnalyticsHandler = (event: APIGatewayProxyEvent, context: LambdaCont
 
 export function createAnalyticsHandler(options: AppOptions): AnalyticsHandler {
   const clock = options.clock ?? Date.now;
-  const log = options.log ?? ((entry) => console.error(JSON.stringify(entry)));
-  const listing = json(200, { queries: options.catalogue.map(describeQuery) }, { "cache-control": `max-age=${options.cacheTtlSeconds}` });
+  const failed = analyticsErrors(options.logger);
+  const listing = jsonResponse(200, { queries: options.catalogue.map(describeQuery) }, { "cache-control": `max-age=${options.cacheTtlSeconds}` });
 
   const budgetOf = (context: LambdaContext): Budget => {
     const now = clock();
@@ -55,13 +57,13 @@ export function createAnalyticsHandler(options: AppOptions): AnalyticsHandler {
   const respond = (outcome: Outcome): APIGatewayProxyResult => {
     if (outcome.kind === "result") {
       const { result, cache } = outcome;
-      return json(
+      return jsonResponse(
         200,
         { query: result.query, parameters: result.parameters, columns: result.columns, rows: result.rows, meta: { ...result.execution, cache } },
         { "cache-control": `max-age=${options.cacheTtlSeconds}` },
       );
     }
-    return json(
+    return jsonResponse(
       202,
       {
         query: outcome.query,
@@ -77,8 +79,8 @@ export function createAnalyticsHandler(options: AppOptions): AnalyticsHandler {
 
   return async (event, context) => {
     const route = Object.values(ROUTES).find((r) => r === event.resource);
-    if (!route) return json(404, { error: "NotFound", message: `no route ${event.httpMethod} ${event.path}` });
-    if (event.httpMethod !== "GET") return json(405, { error: "MethodNotAllowed", message: `${route} answers GET only` }, { allow: "GET" });
+    if (!route) return jsonResponse(404, { error: "NotFound", message: `no route ${event.httpMethod} ${event.path}` });
+    if (event.httpMethod !== "GET") return jsonResponse(405, { error: "MethodNotAllowed", message: `${route} answers GET only` }, { allow: "GET" });
     try {
       if (route === ROUTES.list) return listing;
       if (route === ROUTES.run) {
@@ -88,17 +90,17 @@ export function createAnalyticsHandler(options: AppOptions): AnalyticsHandler {
       }
       const id = event.pathParameters?.id ?? "";
       if (!EXECUTION_ID.test(id)) {
-        throw new BadRequestError("BadRequest", `execution id ${JSON.stringify(id.slice(0, 100))} is not an Athena query execution id`, [
+        throw new BadRequestError(`execution id ${JSON.stringify(id.slice(0, 100))} is not an Athena query execution id`, [
           { field: "id", value: id.slice(0, 100), allowed: "a lowercase UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e" },
         ]);
       }
       if (event.queryStringParameters && Object.keys(event.queryStringParameters).length > 0) {
         const names = Object.keys(event.queryStringParameters);
-        throw new BadRequestError("BadRequest", `${ROUTES.poll} takes no query parameters; got ${names.join(", ")}`, names.map((n) => ({ field: n, value: null, allowed: "is not a parameter of this route" })));
+        throw new BadRequestError(`${ROUTES.poll} takes no query parameters; got ${names.join(", ")}`, names.map((n) => ({ field: n, value: null, allowed: "is not a parameter of this route" })));
       }
       return respond(await options.service.poll(id, budgetOf(context)));
     } catch (err) {
-      return errorResponse(err, context.awsRequestId, log);
+      return failed(err, context.awsRequestId);
     }
   };
 }

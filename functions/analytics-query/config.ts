@@ -1,9 +1,11 @@
 /**
- * The analytics function's own environment variables (the kit's — AWS_REGION, SDK_*, REDIS_*, CACHE_*,
- * METRICS_* — are read by functions/lib/config.ts). Every problem is reported at once, at init.
+ * The analytics function's own configuration, read from the variables of {@link analyticsEnv} (the kit's —
+ * AWS_REGION, SDK_*, REDIS_*, CACHE_*, METRICS_* — are read by functions/lib/config.ts). Every problem is reported
+ * at once, at init.
  */
 import { ConfigError, EnvReader } from "../lib/env.js";
 import type { Env } from "../lib/env.js";
+import { analyticsEnv } from "./env.js";
 
 export interface AnalyticsConfig {
   /** ATHENA_WORKGROUP: where queries run; executions of other workgroups are not readable. */
@@ -23,32 +25,21 @@ export interface AnalyticsConfig {
   readonly cacheTtlSeconds: number;
 }
 
-const WORKGROUP = { re: /^[A-Za-z0-9._-]{1,128}$/, description: "must be 1–128 characters: letters, digits, '.', '_', '-' (an Athena workgroup name)" };
-const DATABASE = { re: /^[a-z][a-z0-9_]{0,254}$/, description: "must be 1–255 characters: lowercase letters, digits and '_', starting with a letter (a Glue database name)" };
-
 export function readAnalyticsConfig(env: Env = process.env): AnalyticsConfig {
   const r = new EnvReader(env);
-  const workgroup = r.string("ATHENA_WORKGROUP", undefined, WORKGROUP);
-  if (!r.has("ATHENA_WORKGROUP")) r.problem("ATHENA_WORKGROUP", undefined, "is required: the Athena workgroup to run queries in");
-  const database = r.string("ATHENA_DATABASE", undefined, DATABASE);
-  if (!r.has("ATHENA_DATABASE")) r.problem("ATHENA_DATABASE", undefined, "is required: the Glue database of the queried tables");
-
-  const pollInitialMs = r.int("ATHENA_POLL_INITIAL_MS", 200, 10, 10_000);
-  const pollMaxMs = r.int("ATHENA_POLL_MAX_MS", 2000, 10, 30_000);
-  if (pollMaxMs < pollInitialMs) r.problem("ATHENA_POLL_MAX_MS", pollMaxMs, `must be at least ATHENA_POLL_INITIAL_MS (${pollInitialMs})`);
-
-  const config: AnalyticsConfig = {
-    workgroup: workgroup ?? "",
-    database: database ?? "",
-    resultReuseMinutes: r.int("ATHENA_RESULT_REUSE_MINUTES", 60, 0, 10_080),
-    pollInitialMs,
-    pollMaxMs,
-    maxWaitMs: r.int("ATHENA_MAX_WAIT_MS", 20_000, 0, 900_000),
-    deadlineMarginMs: r.int("ATHENA_DEADLINE_MARGIN_MS", 2000, 0, 60_000),
-    cacheTtlSeconds: r.int("ANALYTICS_CACHE_TTL_SECONDS", 300, 1, 86_400),
-  };
+  const v = r.readAll(analyticsEnv);
+  if (v.ATHENA_POLL_MAX_MS < v.ATHENA_POLL_INITIAL_MS) r.problem("ATHENA_POLL_MAX_MS", v.ATHENA_POLL_MAX_MS, `must be at least ATHENA_POLL_INITIAL_MS (${v.ATHENA_POLL_INITIAL_MS})`);
   r.throwIfAny();
-  return config;
+  return {
+    workgroup: v.ATHENA_WORKGROUP,
+    database: v.ATHENA_DATABASE,
+    resultReuseMinutes: v.ATHENA_RESULT_REUSE_MINUTES,
+    pollInitialMs: v.ATHENA_POLL_INITIAL_MS,
+    pollMaxMs: v.ATHENA_POLL_MAX_MS,
+    maxWaitMs: v.ATHENA_MAX_WAIT_MS,
+    deadlineMarginMs: v.ATHENA_DEADLINE_MARGIN_MS,
+    cacheTtlSeconds: v.ANALYTICS_CACHE_TTL_SECONDS,
+  };
 }
 
 export { ConfigError };

@@ -1,53 +1,44 @@
 /**
- * HTTP responses of the analytics API and the mapping of every error to a status and a JSON body.
+ * The analytics API's error → status table (the shared conventions are in functions/lib/http.ts). Expected
+ * failures carry their details; anything else is a 500 naming the request id, its cause logged.
  */
-import type { APIGatewayProxyResult } from "aws-lambda";
+import { TooManyRequestsException } from "@aws-sdk/client-athena";
+import { badRequestRule, errorResponder, errorRule } from "../lib/http.js";
+import type { Logger } from "../lib/logger.js";
 import { QueryFailedError } from "./execution.js";
-import { BadRequestError } from "./params.js";
-import { ResultTooLargeError } from "./results.js";
+import { ResultShapeError, ResultTooLargeError } from "./results.js";
 import { ExecutionNotFoundError } from "./runner.js";
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
-
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return {
-    statusCode,
-    headers: { ...JSON_HEADERS, "cache-control": "no-store", ...headers },
-    body: JSON.stringify(body),
-  };
-}
-
-export function errorBody(error: string, message: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { error, message, ...extra };
-}
-
-/**
- * The response for a failed request. Expected failures carry their details; anything else is a 500 whose
- * message names the request id to find the logged cause (internals are not echoed to callers).
- */
-export function errorResponse(err: unknown, requestId: string, log: (entry: Record<string, unknown>) => void): APIGatewayProxyResult {
-  if (err instanceof BadRequestError) return json(400, errorBody(err.code, err.message, { problems: err.problems }));
-  if (err instanceof ExecutionNotFoundError) return json(404, errorBody("ExecutionNotFound", err.message, { executionId: err.executionId }));
-  if (err instanceof ResultTooLargeError) return json(422, errorBody("ResultTooLarge", err.message, { maxRows: err.maxRows }));
-  if (err instanceof QueryFailedError) {
-    log({ level: "WARN", message: "query did not succeed", requestId, query: err.query, executionId: err.executionId, state: err.state, reason: err.reason });
-    return json(
-      502,
-      errorBody(err.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed", err.message, {
-        executionId: err.executionId,
-        state: err.state,
-        reason: err.reason,
-        errorCategory: err.errorCategory,
-        errorType: err.errorType,
-        retryable: err.retryable,
+export function analyticsErrors(logger: Logger) {
+  return errorResponder(
+    [
+      badRequestRule,
+      errorRule(ExecutionNotFoundError, 404, (e) => ({ error: "ExecutionNotFound", message: e.message, executionId: e.executionId })),
+      errorRule(ResultTooLargeError, 422, (e) => ({ error: "ResultTooLarge", message: e.message, maxRows: e.maxRows })),
+      errorRule(
+        QueryFailedError,
+        502,
+        (e) => ({
+          error: e.state === "CANCELLED" ? "QueryCancelled" : "QueryFailed",
+          message: e.message,
+          executionId: e.executionId,
+          state: e.state,
+          reason: e.reason,
+          errorCategory: e.errorCategory,
+          errorType: e.errorType,
+          retryable: e.retryable,
+        }),
+        { log: { level: "warn", message: "query did not succeed", details: (e) => ({ query: e.query, executionId: e.executionId, state: e.state, reason: e.reason }) } },
+      ),
+      errorRule(TooManyRequestsException, 503, () => ({ error: "AthenaThrottled", message: "Athena is throttling requests (too many concurrent queries); retry shortly" }), {
+        headers: { "retry-after": "5" },
+        log: { level: "error", message: "request failed" },
       }),
-    );
-  }
-  const name = err instanceof Error ? err.name : typeof err;
-  log({ level: "ERROR", message: "request failed", requestId, error: name, detail: err instanceof Error ? err.message : String(err) });
-  if (name === "TooManyRequestsException") {
-    return json(503, errorBody("AthenaThrottled", "Athena is throttling requests (too many concurrent queries); retry shortly"), { "retry-after": "5" });
-  }
-  if (name === "ResultShapeError") return json(500, errorBody("ResultShapeMismatch", `the query result does not match the catalogue (request ${requestId})`));
-  return json(500, errorBody("InternalError", `internal error (request ${requestId})`));
+      // A server-side defect (the table or the query changed): logged with the mismatch, not echoed.
+      errorRule(ResultShapeError, 500, (_e, requestId) => ({ error: "ResultShapeMismatch", message: `the query result does not match the catalogue (request ${requestId})` }), {
+        log: { level: "error", message: "request failed" },
+      }),
+    ],
+    logger,
+  );
 }

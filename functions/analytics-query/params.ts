@@ -5,25 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import type { DateParam, EnumParam, IntParam, ParamSpec, QueryDefinition, StringParam } from "./catalogue-types.js";
+import { BadRequestError } from "../lib/http.js";
+import type { Problem } from "../lib/http.js";
 import { integerLiteral, varcharLiteral } from "./sql-literal.js";
 
-export interface ParamProblem {
-  readonly field: string;
-  /** The value received (clipped), or null when absent. */
+/** A problem with one parameter; `value` is the value received (clipped), or null when absent. */
+export interface ParamProblem extends Problem {
   readonly value: string | null;
-  readonly allowed: string;
-}
-
-/** Bad request input; answered with 400 and the list of problems. */
-export class BadRequestError extends Error {
-  constructor(
-    readonly code: "BadRequest" | "UnknownQuery",
-    message: string,
-    readonly problems: readonly ParamProblem[],
-  ) {
-    super(message);
-    this.name = "BadRequestError";
-  }
 }
 
 export type ParamValue = string | number;
@@ -50,9 +38,7 @@ export function findQuery(catalogue: readonly QueryDefinition[], rawName: string
   const found = QUERY_NAME.test(name) ? catalogue.find((q) => q.name === name) : undefined;
   if (found) return found;
   const available = catalogue.map((q) => q.name).join(", ");
-  throw new BadRequestError("UnknownQuery", `unknown query ${JSON.stringify(clip(name))}; available: ${available}`, [
-    { field: "name", value: clip(name), allowed: `one of ${available}` },
-  ]);
+  throw new BadRequestError(`unknown query ${JSON.stringify(clip(name))}; available: ${available}`, [{ field: "name", value: clip(name), allowed: `one of ${available}` }], "UnknownQuery");
 }
 
 /**
@@ -109,7 +95,7 @@ export function parseQueryParams(
 
   if (problems.length > 0) {
     const summary = problems.map((p) => `${p.field} ${p.value === null ? "" : `= ${JSON.stringify(p.value)} `}${p.allowed}`).join("; ");
-    throw new BadRequestError("BadRequest", `invalid parameters for ${definition.name}: ${summary}`, problems);
+    throw new BadRequestError(`invalid parameters for ${definition.name}: ${summary}`, problems);
   }
 
   const executionParameters = definition.bind.map((name) => toLiteral(definition.params[name]!, values[name]!));

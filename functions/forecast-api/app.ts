@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { BadRequestError, parseCityId, parseCityList } from "./request.js";
+import { badRequestRule, BadRequestError, errorResponder, JSON_CONTENT_TYPE, jsonResponse } from "../lib/http.js";
+import type { Logger } from "../lib/logger.js";
+import { parseCityId, parseCityList } from "./request.js";
 import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
 
 /**
@@ -9,7 +11,7 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  *   when some did and some did not, with a per-city entry in `errors`; **502** when none did (**404** when every
  *   failure is an unknown city). A response never leaves a requested city out.
  * - `GET /forecast/{cityId}` — one city: 200, 404 (unknown city) or 502.
- * - Bad input → 400 with `{ error, message, field, value }`.
+ * - Bad input → 400 with `{ error: "BadRequest", message, problems: [{ field, value, allowed }] }`.
  *
  * Only complete (200) responses say `Cache-Control: public, max-age=<stage TTL>`; partial and failed ones say
  * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
@@ -18,27 +20,22 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
 export interface ForecastAppOptions {
   read: (cityIds: readonly string[]) => Promise<ForecastRead>;
   stageCacheTtlSeconds: number;
-  log: (level: "INFO" | "WARN" | "ERROR", message: string, details: Record<string, unknown>) => void;
+  logger: Logger;
 }
 
-const JSON_TYPE = "application/json; charset=utf-8";
+export type ForecastHandler = (event: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">) => Promise<APIGatewayProxyResult>;
 
-export function createForecastApp(options: ForecastAppOptions): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+export function createForecastApp(options: ForecastAppOptions): ForecastHandler {
+  // Every failure the API answers other than 400 is per city (in the body); anything thrown is a 500.
+  const failed = errorResponder([badRequestRule], options.logger);
   return async (event, context) => {
-    const requestId = context.awsRequestId;
     try {
-      if (event.httpMethod !== "GET") {
-        return { ...json(405, { error: "MethodNotAllowed", message: `${event.httpMethod} is not allowed; use GET` }), headers: { "content-type": JSON_TYPE, allow: "GET", "cache-control": "no-store" } };
-      }
+      if (event.httpMethod !== "GET") return jsonResponse(405, { error: "MethodNotAllowed", message: `${event.httpMethod} is not allowed; use GET` }, { allow: "GET" });
       if (event.resource === "/forecast") return await many(event, options);
       if (event.resource === "/forecast/{cityId}") return await one(event, options);
-      return json(404, { error: "NotFound", message: `no route for ${event.httpMethod} ${event.path}` });
+      return jsonResponse(404, { error: "NotFound", message: `no route for ${event.httpMethod} ${event.path}` });
     } catch (err) {
-      if (err instanceof BadRequestError) {
-        return json(400, { error: "BadRequest", message: err.message, field: err.field, value: err.value });
-      }
-      options.log("ERROR", "request failed", { requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      return json(500, { error: "InternalError", message: `internal error (request ${requestId})` });
+      return failed(err, context.awsRequestId);
     }
   };
 }
@@ -46,7 +43,9 @@ export function createForecastApp(options: ForecastAppOptions): (event: APIGatew
 async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions): Promise<APIGatewayProxyResult> {
   const given = event.multiValueQueryStringParameters?.cities;
   if (given && given.length > 1) {
-    throw new BadRequestError(`"cities" was given ${given.length} times; pass one comma-separated list (cities=a,b,c)`, "cities", given);
+    throw new BadRequestError(`"cities" was given ${given.length} times; pass one comma-separated list (cities=a,b,c)`, [
+      { field: "cities", value: given, allowed: "is given once: one comma-separated list (cities=a,b,c)" },
+    ]);
   }
   const cityIds = parseCityList(event.queryStringParameters?.cities);
   const result = await options.read(cityIds);
@@ -77,21 +76,17 @@ async function one(event: APIGatewayProxyEvent, options: ForecastAppOptions): Pr
 
 function headersFor(status: number, options: ForecastAppOptions): Record<string, string> {
   const cacheControl = status === 200 && options.stageCacheTtlSeconds > 0 ? `public, max-age=${options.stageCacheTtlSeconds}` : "no-store";
-  return { "content-type": JSON_TYPE, "cache-control": cacheControl };
-}
-
-function json(statusCode: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode, headers: { "content-type": JSON_TYPE, "cache-control": "no-store" }, body: JSON.stringify(body) };
+  return { "content-type": JSON_CONTENT_TYPE, "cache-control": cacheControl };
 }
 
 function logOutcome(options: ForecastAppOptions, status: number, meta: ForecastMeta, errors: ReadonlyMap<string, CityError>): void {
   if (errors.size === 0) {
-    options.log("INFO", "forecasts served", { status, ...summary(meta) });
+    options.logger.info("forecasts served", { status, ...summary(meta) });
     return;
   }
   const byCode: Record<string, string[]> = {};
   for (const [id, e] of errors) (byCode[e.code] ??= []).push(id);
-  options.log("WARN", "forecasts served with failures", { status, ...summary(meta), failures: byCode });
+  options.logger.warn("forecasts served with failures", { status, ...summary(meta), failures: byCode });
 }
 
 function summary(meta: ForecastMeta): Record<string, unknown> {

@@ -1,9 +1,11 @@
 /**
- * The forecast function's own environment variables (the kit's — AWS_REGION, DYNAMODB_ENDPOINT, SDK_*, REDIS_*,
- * CACHE_*, METRICS_* — are read by functions/lib/config.ts). Read once at init; every problem is reported at once.
+ * The forecast function's own configuration, read once at init from the variables of {@link forecastEnv} (the
+ * kit's — AWS_REGION, DYNAMODB_ENDPOINT, SDK_*, REDIS_*, CACHE_*, METRICS_* — are read by functions/lib/config.ts).
+ * Every problem is reported at once.
  */
 import { ConfigError, EnvReader } from "../lib/env.js";
 import type { Env } from "../lib/env.js";
+import { forecastEnv } from "./env.js";
 
 export interface ForecastConfig {
   /** TABLE_NAME: the forecast cache table. */
@@ -26,27 +28,21 @@ export interface ForecastConfig {
   readonly stageCacheTtlSeconds: number;
 }
 
-const TABLE = { re: /^[A-Za-z0-9_.-]{3,255}$/, description: "must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)" };
-
 export function readForecastConfig(env: Env = process.env): ForecastConfig {
   const r = new EnvReader(env);
-  const tableName = r.string("TABLE_NAME", undefined, TABLE);
-  if (!r.has("TABLE_NAME")) r.problem("TABLE_NAME", undefined, "is required: the forecast cache table");
-  const originUrl = r.url("ORIGIN_URL", ["http:", "https:"]);
-  if (!r.has("ORIGIN_URL")) r.problem("ORIGIN_URL", undefined, "is required: the forecast provider's base URL (http:// or https://)");
-  const config: ForecastConfig = {
-    tableName: tableName ?? "",
-    originUrl: originUrl?.href ?? "",
-    originConcurrency: r.int("ORIGIN_CONCURRENCY", 16, 1, 100),
-    originTimeoutMs: r.int("ORIGIN_TIMEOUT_MS", 2000, 50, 30_000),
-    tableTtlSeconds: r.int("FORECAST_TABLE_TTL_SECONDS", 3600, 60, 7 * 86_400),
-    cacheTtlSeconds: r.int("FORECAST_CACHE_TTL_SECONDS", 300, 1, 86_400),
-    cacheGraceSeconds: r.int("FORECAST_CACHE_GRACE_SECONDS", 300, 0, 86_400),
-    tableDeadlineMs: r.int("FORECAST_TABLE_DEADLINE_MS", 3000, 100, 30_000),
-    stageCacheTtlSeconds: r.int("STAGE_CACHE_TTL_SECONDS", 300, 0, 3600),
-  };
+  const v = r.readAll(forecastEnv);
   r.throwIfAny();
-  return config;
+  return {
+    tableName: v.TABLE_NAME,
+    originUrl: v.ORIGIN_URL?.href ?? "",
+    originConcurrency: v.ORIGIN_CONCURRENCY,
+    originTimeoutMs: v.ORIGIN_TIMEOUT_MS,
+    tableTtlSeconds: v.FORECAST_TABLE_TTL_SECONDS,
+    cacheTtlSeconds: v.FORECAST_CACHE_TTL_SECONDS,
+    cacheGraceSeconds: v.FORECAST_CACHE_GRACE_SECONDS,
+    tableDeadlineMs: v.FORECAST_TABLE_DEADLINE_MS,
+    stageCacheTtlSeconds: v.STAGE_CACHE_TTL_SECONDS,
+  };
 }
 
 export { ConfigError };

@@ -1,49 +1,55 @@
 /**
- * Parsing and validation of forecast requests. Pure functions: no clients, no I/O.
+ * Parsing and validation of forecast requests. Pure functions: no clients, no I/O. Bad input is a
+ * {@link BadRequestError} (400) listing every problem found, each naming the field, the value and what is allowed.
  */
+import { BadRequestError } from "../lib/http.js";
+import type { Problem } from "../lib/http.js";
 
 export const MAX_CITIES = 100;
 /** City ids: 1–64 letters, digits, `_` or `-` (e.g. `lisbon`, `sao-paulo`, `3448439`). */
 export const CITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export class BadRequestError extends Error {
-  constructor(
-    message: string,
-    /** The request field at fault (`cities`, `cityId`). */
-    readonly field: string,
-    /** The offending value, echoed back (truncated for very long inputs). */
-    readonly value: unknown,
-  ) {
-    super(message);
-    this.name = "BadRequestError";
-  }
-}
+const CITY_ID_RULE = `1–64 letters, digits, "_" or "-"`;
+/** Problems listed in one answer at most: a 10 KB query string of bad ids gets a bounded body. */
+const MAX_PROBLEMS = 20;
 
 /**
  * Parses `?cities=a,b,c`: trims each id, removes duplicates (first occurrence wins, order kept) and rejects
- * empty ids, malformed ids and more than {@link MAX_CITIES} distinct cities with a message naming the problem.
+ * empty ids, malformed ids (each listed as `cities[<position>]`) and more than {@link MAX_CITIES} distinct cities.
  */
 export function parseCityList(raw: string | undefined | null): string[] {
   if (raw === undefined || raw === null || raw.trim() === "") {
-    throw new BadRequestError(`query parameter "cities" is required: 1–${MAX_CITIES} comma-separated city ids`, "cities", raw ?? null);
+    throw new BadRequestError(`query parameter "cities" is required: 1–${MAX_CITIES} comma-separated city ids`, [
+      { field: "cities", value: raw ?? null, allowed: `1–${MAX_CITIES} comma-separated city ids` },
+    ]);
   }
-  const parts = raw.split(",").map((p) => p.trim());
   const ids: string[] = [];
   const seen = new Set<string>();
-  parts.forEach((id, index) => {
+  const found: Array<{ problem: Problem; sentence: string }> = [];
+  raw.split(",").forEach((part, index) => {
+    const id = part.trim();
+    const field = `cities[${index + 1}]`;
     if (id === "") {
-      throw new BadRequestError(`"cities" has an empty id at position ${index + 1} (ids are comma-separated, e.g. cities=lisbon,porto)`, "cities", clip(raw));
-    }
-    if (!CITY_ID.test(id)) {
-      throw new BadRequestError(`"cities" has an invalid id ${JSON.stringify(clip(id))} at position ${index + 1}: ids are 1–64 letters, digits, "_" or "-"`, "cities", clip(raw));
-    }
-    if (!seen.has(id)) {
+      found.push({
+        problem: { field, value: "", allowed: "a city id: ids are comma-separated, e.g. cities=lisbon,porto" },
+        sentence: `"cities" has an empty id at position ${index + 1} (ids are comma-separated, e.g. cities=lisbon,porto)`,
+      });
+    } else if (!CITY_ID.test(id)) {
+      found.push({ problem: { field, value: clip(id), allowed: CITY_ID_RULE }, sentence: `"cities" has an invalid id ${JSON.stringify(clip(id))} at position ${index + 1}: ids are ${CITY_ID_RULE}` });
+    } else if (!seen.has(id)) {
       seen.add(id);
       ids.push(id);
     }
   });
   if (ids.length > MAX_CITIES) {
-    throw new BadRequestError(`"cities" has ${ids.length} distinct ids; the maximum is ${MAX_CITIES}`, "cities", `${ids.length} ids`);
+    found.push({ problem: { field: "cities", value: `${ids.length} ids`, allowed: `at most ${MAX_CITIES} distinct ids` }, sentence: `"cities" has ${ids.length} distinct ids; the maximum is ${MAX_CITIES}` });
+  }
+  if (found.length > 0) {
+    const shown = found.slice(0, MAX_PROBLEMS);
+    const more = found.length > shown.length ? `; and ${found.length - shown.length} more problems` : "";
+    throw new BadRequestError(
+      shown.map((f) => f.sentence).join("; ") + more,
+      shown.map((f) => f.problem),
+    );
   }
   return ids;
 }
@@ -52,7 +58,7 @@ export function parseCityList(raw: string | undefined | null): string[] {
 export function parseCityId(raw: string | undefined | null): string {
   const id = (raw ?? "").trim();
   if (!CITY_ID.test(id)) {
-    throw new BadRequestError(`path parameter "cityId" must be 1–64 letters, digits, "_" or "-"; got ${JSON.stringify(clip(id))}`, "cityId", clip(id));
+    throw new BadRequestError(`path parameter "cityId" must be ${CITY_ID_RULE}; got ${JSON.stringify(clip(id))}`, [{ field: "cityId", value: clip(id), allowed: CITY_ID_RULE }]);
   }
   return id;
 }

@@ -3,6 +3,7 @@ import { newCallTrace } from "../lib/cache/multi-level.js";
 import type { Loader, MultiLevelCache } from "../lib/cache/multi-level.js";
 import { tableThenOrigin } from "../lib/cache/strategies/layered-loader.js";
 import type { KeyValueStore } from "../lib/cache/strategies/store.js";
+import type { Logger } from "../lib/logger.js";
 import { OriginError } from "./origin.js";
 
 /**
@@ -17,8 +18,8 @@ export interface ForecastDeps {
   table: KeyValueStore<string>;
   /** The upstream provider; throws PartialLoadError for cities it could not serve. */
   origin: Loader<string>;
-  /** Receives failures that do not fail the request (table read or write-back errors). */
-  log: (level: "WARN" | "ERROR", message: string, details: Record<string, unknown>) => void;
+  /** Receives failures that do not fail the request (table read or write-back errors), with their errors. */
+  logger: Logger;
 }
 
 /** What each layer did for this request: distinct cities it answered and the milliseconds spent in it. */
@@ -111,9 +112,8 @@ export async function readForecasts(cityIds: readonly string[], deps: ForecastDe
     }
   };
   const loader = tableThenOrigin(timedTable, timedOrigin, {
-    onReadFailure: (error) => deps.log("WARN", "table read failed; asking the origin for those cities", { error: error.message }),
-    onWriteFailure: (failed) =>
-      deps.log("ERROR", "write-back of origin forecasts to the table failed", { cities: [...failed.keys()], error: failed.values().next().value?.message }),
+    onReadFailure: (error) => deps.logger.warn("table read failed; asking the origin for those cities", { error }),
+    onWriteFailure: (failed) => deps.logger.error("write-back of origin forecasts to the table failed", { cities: [...failed.keys()], error: failed.values().next().value }),
   });
 
   const trace = newCallTrace();

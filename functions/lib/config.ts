@@ -1,5 +1,5 @@
-import { EnvReader } from "./env.js";
-import type { Env } from "./env.js";
+import { EnvReader, envSchema } from "./env.js";
+import type { Env, EnvValue } from "./env.js";
 
 export { ConfigError } from "./env.js";
 export type { Env } from "./env.js";
@@ -7,7 +7,7 @@ export type { Env } from "./env.js";
 /**
  * The runtime kit's whole configuration, read once per container from the environment by {@link readConfig}.
  * Variable names are an API: Terraform sets them on each function. docs/runtime-kit.md lists every one with
- * its default and range.
+ * its default and range (generated from {@link runtimeEnv}).
  */
 export interface RuntimeConfig {
   readonly aws: AwsConfig;
@@ -84,61 +84,103 @@ const SECRET_ARN = { re: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secre
 const AUTH_TOKEN = { re: /^[A-Za-z0-9!&#$^<>-]{16,128}$/, description: "must be 16–128 characters: letters, digits and ! & # $ ^ < > - only (ElastiCache AUTH rule)" };
 const HOST = { re: /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, description: "must be a host name or IPv4 address" };
 const METRIC_NAMESPACE = { re: /^[A-Za-z0-9 ._\-/#:]{1,255}$/, description: "must be 1–255 characters: letters, digits, spaces and . _ - / # :" };
+const HTTP = ["http:", "https:"] as const;
+
+/**
+ * The runtime kit's environment variables, read by {@link readConfig} in every function (each function adds its
+ * own schema). Names are an API: stacks set them through this schema (stacks/lambda-environment.ts), and
+ * docs/runtime-kit.md lists them, generated from here (`npm run docs`).
+ */
+export const runtimeEnv = envSchema({
+  AWS_REGION: { type: "string", pattern: REGION, setBy: "lambda", defaultText: "— (required; falls back to `AWS_DEFAULT_REGION`)", description: "region of every client; Lambda sets it" },
+  AWS_DEFAULT_REGION: { type: "string", pattern: REGION, setBy: "lambda", description: "read when `AWS_REGION` is unset (local runs)" },
+  DYNAMODB_ENDPOINT: { type: "url", schemes: HTTP, defaultText: "unset (the regional endpoint)", description: "override for dynalite / DynamoDB Local" },
+  ATHENA_ENDPOINT: { type: "url", schemes: HTTP, description: "override for a local or VPC endpoint" },
+  SDK_MAX_SOCKETS: { type: "int", default: 50, min: 1, max: 1000, description: "keep-alive sockets per AWS client (size it for parallel batch chunks)" },
+  SDK_CONNECTION_TIMEOUT_MS: { type: "int", default: 1000, min: 10, max: 60_000, description: "TCP + TLS connect budget" },
+  SDK_REQUEST_TIMEOUT_MS: { type: "int", default: 3000, min: 100, max: 900_000, description: "budget of one HTTP attempt (the SDK default is none)" },
+  SDK_MAX_ATTEMPTS: { type: "int", default: 3, min: 1, max: 10, description: "attempts per SDK call, first included" },
+  SDK_RETRY_MODE: { type: "enum", values: ["adaptive", "standard"], default: "adaptive", description: "see [clients](#tuned-clients)" },
+  REDIS_URL: { type: "url", schemes: ["redis:", "rediss:"], description: "local or plain Redis (user, password and `/db` 0–15 allowed); `rediss` = TLS. Not with `REDIS_HOST`" },
+  REDIS_HOST: { type: "string", pattern: HOST, description: "ElastiCache primary / configuration endpoint" },
+  REDIS_PORT: { type: "int", default: 6379, min: 1, max: 65_535, description: "with `REDIS_HOST`" },
+  REDIS_TLS: { type: "bool", default: true, description: "in-transit encryption, with `REDIS_HOST`; must be true with an AUTH token" },
+  REDIS_USERNAME: { type: "string", description: "RBAC user (serverless caches / user groups)" },
+  REDIS_AUTH_TOKEN: { type: "string", pattern: AUTH_TOKEN, description: "ElastiCache AUTH token given directly" },
+  REDIS_AUTH_SECRET_ARN: { type: "string", pattern: SECRET_ARN, description: 'token read once per container; the secret is the token, or JSON `{"authToken": "…"}`. Not with `REDIS_AUTH_TOKEN`' },
+  REDIS_CLUSTER: { type: "bool", default: false, description: "cluster mode enabled: ioredis `Cluster`, per-key GETs auto-pipelined per shard" },
+  REDIS_CONNECT_TIMEOUT_MS: { type: "int", default: 1000, min: 10, max: 30_000, description: "connect budget" },
+  REDIS_COMMAND_TIMEOUT_MS: { type: "int", default: 250, min: 5, max: 10_000, description: "per command, and the budget of one L2 cache operation" },
+  REDIS_MAX_RETRIES_PER_REQUEST: { type: "int", default: 1, min: 0, max: 5, description: "ioredis re-sends of an in-flight command across reconnects (its default is 20)" },
+  REDIS_RECONNECT_MAX_DELAY_MS: { type: "int", default: 2000, min: 50, max: 60_000, description: "cap of the exponential reconnect backoff" },
+  CACHE_NAMESPACE: { type: "string", default: "kit", pattern: NAMESPACE, description: "first segment of every Redis key: `<namespace>:<cache>:<key>`" },
+  CACHE_L1_MAX_ENTRIES: { type: "int", default: 10_000, min: 1, max: 10_000_000, description: "L1 entry bound (shared by all caches of the container)" },
+  CACHE_L1_MAX_BYTES: { type: "int", default: 64 * 1024 * 1024, min: 1024, max: 4 * 1024 * 1024 * 1024, defaultText: "`67108864` (64 MiB)", description: "L1 bound on the summed serialized size of values" },
+  CACHE_TTL_JITTER_PCT: { type: "int", default: 10, min: 0, max: 50, description: "± jitter on each entry's TTL so keys written together do not expire together" },
+  CACHE_BREAKER_THRESHOLD: { type: "int", default: 5, min: 1, max: 1000, description: "consecutive L2 failures that open the circuit breaker" },
+  CACHE_BREAKER_COOLDOWN_MS: { type: "int", default: 5000, min: 100, max: 600_000, description: "how long an open breaker skips Redis before one trial" },
+  METRICS_ENABLED: { type: "bool", default: true, description: "`false` keeps counting but writes no EMF" },
+  METRICS_NAMESPACE: { type: "string", default: "DataAccessKit", pattern: METRIC_NAMESPACE, description: "CloudWatch namespace" },
+  METRICS_SERVICE: { type: "string", defaultText: "`AWS_LAMBDA_FUNCTION_NAME`, else `local`", description: "value of the `service` dimension (and the logger's service name)" },
+});
 
 /** Reads and validates the whole configuration; throws one {@link ConfigError} listing every bad variable. */
 export function readConfig(env: Env = process.env): RuntimeConfig {
   const r = new EnvReader(env);
+  const read = <K extends keyof typeof runtimeEnv & string>(name: K) => r.read(runtimeEnv, name);
 
   const regionName = r.has("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION";
-  const region = r.string(regionName, undefined, REGION);
+  const region = read(regionName);
   if (region === undefined && !r.has(regionName)) r.problem("AWS_REGION", undefined, "is required (Lambda sets it; set it for local runs)");
 
   const aws: AwsConfig = {
     region: region ?? "",
-    dynamodbEndpoint: r.url("DYNAMODB_ENDPOINT", ["http:", "https:"])?.toString(),
-    athenaEndpoint: r.url("ATHENA_ENDPOINT", ["http:", "https:"])?.toString(),
-    maxSockets: r.int("SDK_MAX_SOCKETS", 50, 1, 1000),
-    connectionTimeoutMs: r.int("SDK_CONNECTION_TIMEOUT_MS", 1000, 10, 60_000),
-    requestTimeoutMs: r.int("SDK_REQUEST_TIMEOUT_MS", 3000, 100, 900_000),
-    maxAttempts: r.int("SDK_MAX_ATTEMPTS", 3, 1, 10),
-    retryMode: r.oneOf("SDK_RETRY_MODE", "adaptive", ["adaptive", "standard"]),
+    dynamodbEndpoint: read("DYNAMODB_ENDPOINT")?.toString(),
+    athenaEndpoint: read("ATHENA_ENDPOINT")?.toString(),
+    maxSockets: read("SDK_MAX_SOCKETS"),
+    connectionTimeoutMs: read("SDK_CONNECTION_TIMEOUT_MS"),
+    requestTimeoutMs: read("SDK_REQUEST_TIMEOUT_MS"),
+    maxAttempts: read("SDK_MAX_ATTEMPTS"),
+    retryMode: read("SDK_RETRY_MODE"),
   };
 
   const cache: CacheConfig = {
-    namespace: r.string("CACHE_NAMESPACE", "kit", NAMESPACE),
-    l1MaxEntries: r.int("CACHE_L1_MAX_ENTRIES", 10_000, 1, 10_000_000),
-    l1MaxBytes: r.int("CACHE_L1_MAX_BYTES", 64 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
-    ttlJitterPct: r.int("CACHE_TTL_JITTER_PCT", 10, 0, 50),
-    breakerThreshold: r.int("CACHE_BREAKER_THRESHOLD", 5, 1, 1000),
-    breakerCooldownMs: r.int("CACHE_BREAKER_COOLDOWN_MS", 5000, 100, 600_000),
+    namespace: read("CACHE_NAMESPACE"),
+    l1MaxEntries: read("CACHE_L1_MAX_ENTRIES"),
+    l1MaxBytes: read("CACHE_L1_MAX_BYTES"),
+    ttlJitterPct: read("CACHE_TTL_JITTER_PCT"),
+    breakerThreshold: read("CACHE_BREAKER_THRESHOLD"),
+    breakerCooldownMs: read("CACHE_BREAKER_COOLDOWN_MS"),
   };
 
   const metrics: MetricsConfig = {
-    enabled: r.bool("METRICS_ENABLED", true),
-    namespace: r.string("METRICS_NAMESPACE", "DataAccessKit", METRIC_NAMESPACE),
-    service: r.string("METRICS_SERVICE", r.raw("AWS_LAMBDA_FUNCTION_NAME") ?? "local"),
+    enabled: read("METRICS_ENABLED"),
+    namespace: read("METRICS_NAMESPACE"),
+    service: read("METRICS_SERVICE") ?? r.raw("AWS_LAMBDA_FUNCTION_NAME") ?? "local",
   };
 
-  const redis = readRedis(r);
+  const redis = readRedis(r, read);
   r.throwIfAny();
   return { aws, redis, cache, metrics };
 }
 
-function readRedis(r: EnvReader): RedisConfig | undefined {
+type ReadKit = <K extends keyof typeof runtimeEnv & string>(name: K) => EnvValue<(typeof runtimeEnv)[K]>;
+
+function readRedis(r: EnvReader, read: ReadKit): RedisConfig | undefined {
   const timeouts = {
-    connectTimeoutMs: r.int("REDIS_CONNECT_TIMEOUT_MS", 1000, 10, 30_000),
-    commandTimeoutMs: r.int("REDIS_COMMAND_TIMEOUT_MS", 250, 5, 10_000),
-    maxRetriesPerRequest: r.int("REDIS_MAX_RETRIES_PER_REQUEST", 1, 0, 5),
-    reconnectMaxDelayMs: r.int("REDIS_RECONNECT_MAX_DELAY_MS", 2000, 50, 60_000),
+    connectTimeoutMs: read("REDIS_CONNECT_TIMEOUT_MS"),
+    commandTimeoutMs: read("REDIS_COMMAND_TIMEOUT_MS"),
+    maxRetriesPerRequest: read("REDIS_MAX_RETRIES_PER_REQUEST"),
+    reconnectMaxDelayMs: read("REDIS_RECONNECT_MAX_DELAY_MS"),
   };
-  const cluster = r.bool("REDIS_CLUSTER", false);
-  const authSecretArn = r.string("REDIS_AUTH_SECRET_ARN", undefined, SECRET_ARN);
+  const cluster = read("REDIS_CLUSTER");
+  const authSecretArn = read("REDIS_AUTH_SECRET_ARN");
 
   if (r.has("REDIS_URL")) {
     for (const other of ["REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_AUTH_TOKEN", "REDIS_USERNAME"]) {
       if (r.has(other)) r.problem(other, r.raw(other), "must not be set together with REDIS_URL (use one way to address Redis)");
     }
-    const url = r.url("REDIS_URL", ["redis:", "rediss:"]);
+    const url = read("REDIS_URL");
     if (!url) return undefined;
     const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
     if (!Number.isInteger(db) || db < 0 || db > 15) r.problem("REDIS_URL", r.raw("REDIS_URL"), "database number in the path must be 0–15");
@@ -163,9 +205,9 @@ function readRedis(r: EnvReader): RedisConfig | undefined {
     return undefined;
   }
 
-  const host = r.string("REDIS_HOST", "", HOST);
-  const tls = r.bool("REDIS_TLS", true);
-  const password = r.string("REDIS_AUTH_TOKEN", undefined, AUTH_TOKEN);
+  const host = read("REDIS_HOST") ?? "";
+  const tls = read("REDIS_TLS");
+  const password = read("REDIS_AUTH_TOKEN");
   if (r.has("REDIS_AUTH_TOKEN") && authSecretArn !== undefined) {
     r.problem("REDIS_AUTH_SECRET_ARN", authSecretArn, "must not be set together with REDIS_AUTH_TOKEN (choose one source for the token)");
   }
@@ -174,10 +216,10 @@ function readRedis(r: EnvReader): RedisConfig | undefined {
   }
   return {
     host,
-    port: r.int("REDIS_PORT", 6379, 1, 65_535),
+    port: read("REDIS_PORT"),
     tls,
     cluster,
-    username: r.string("REDIS_USERNAME"),
+    username: read("REDIS_USERNAME"),
     password,
     authSecretArn,
     db: 0,

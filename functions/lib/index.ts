@@ -1,24 +1,34 @@
 /**
- * The Lambda runtime kit: tuned clients, a multi-level cache, batch DynamoDB reads and writes, write
- * strategies and EMF metrics. docs/runtime-kit.md explains each part and every environment variable.
- * Everything here tree-shakes (per-container accessors are marked pure), so importing from this file costs
- * a handler only what it uses.
+ * The Lambda runtime kit: one composition root (a container of tuned clients, the cache levels and metrics), a
+ * multi-level cache, batch DynamoDB reads and writes, write strategies, EMF metrics, the environment contract and
+ * the HTTP conventions. docs/runtime-kit.md explains each part and every environment variable. Everything here
+ * tree-shakes (the container holds no SDK client factory of its own), so importing from this file costs a
+ * handler only what it uses.
  */
-export { ConfigError, readConfig } from "./config.js";
+export { ConfigError, readConfig, runtimeEnv } from "./config.js";
 export type { AwsConfig, CacheConfig, Env, MetricsConfig, RedisConfig, RuntimeConfig } from "./config.js";
-export { athenaClient, containerCache, dynamoClient, l1Cache, l2Cache, metricsPublisher, redisClient, resetRuntime, runtimeConfig } from "./runtime.js";
+export { checkEnvironment, EnvironmentError, EnvReader, envSchema, renderEnvironment } from "./env.js";
+export type { BoolVar, EnumVar, EnvConfig, EnvInput, EnvSchema, EnvValue, IntVar, Pattern, RenderOptions, StringVar, UrlVar, VarSpec } from "./env.js";
+export { createContainer } from "./container.js";
+export type { Container, ContainerOptions, ForkOptions } from "./container.js";
+export { container, lambdaHandler, resetContainer } from "./runtime.js";
 export { drainAll, drainOnShutdown, withDrain } from "./lambda.js";
-export type { Drainable } from "./lambda.js";
+export type { DrainLogOptions, Drainable } from "./lambda.js";
+export { badRequestRule, BadRequestError, errorResponder, errorRule, JSON_CONTENT_TYPE, jsonResponse } from "./http.js";
+export type { ErrorRule, Problem } from "./http.js";
+export { jsonLogger, serializeError, silentLogger } from "./logger.js";
+export type { JsonLoggerOptions, Logger, LogLevel } from "./logger.js";
 export { lazy } from "./lazy.js";
 export type { Lazy } from "./lazy.js";
 export { OptionsError } from "./validate.js";
 
-export { createAthenaClient, athenaClientConfig } from "./clients/athena.js";
-export { createDynamoClient, dynamoClientConfig } from "./clients/dynamodb.js";
+export { athenaClientConfig, athenaClientFactory, createAthenaClient } from "./clients/athena.js";
+export { createDynamoClient, dynamoClientConfig, dynamoClientFactory } from "./clients/dynamodb.js";
+export type { AwsClientOverrides, ClientFactory } from "./clients/factory.js";
 export { createHttpHandler } from "./clients/http-handler.js";
 // Types only: ioredis is not side-effect free, so a value re-export here would put it into every handler that
 // imports this file. For the raw client factory import "./clients/redis.js" (and "./clients/redis-auth.js" for
-// the Secrets Manager token) directly; runtime.ts loads both on demand.
+// the Secrets Manager token) directly; container.ts loads both on demand.
 export type { CreateRedisOptions, RedisClient, RedisClientPlan } from "./clients/redis.js";
 
 export { CircuitBreaker } from "./cache/circuit-breaker.js";

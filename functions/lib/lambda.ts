@@ -4,6 +4,8 @@
  * lines) may never finish — or finish minutes later, in the next invocation. Everything that starts such
  * work is a {@link Drainable}; {@link withDrain} awaits them all before the response is returned.
  */
+import { jsonLogger } from "./logger.js";
+import type { Logger } from "./logger.js";
 
 export interface Drainable {
   /** Finishes the work started so far. Should not reject for failures it can report itself. */
@@ -24,20 +26,24 @@ export async function drainAll(drainables: readonly Drainable[]): Promise<void> 
   if (errors.length > 1) throw new AggregateError(errors, `${errors.length} drains failed`);
 }
 
+export interface DrainLogOptions {
+  /** Receives drain failures that cannot fail the invocation themselves. @default {@link jsonLogger} (stderr) */
+  readonly logger?: Logger;
+}
+
 /**
  * Wraps a handler so the given drainables are drained after it, whether it returned or threw, before the
  * result goes back to Lambda. A drain failure fails the invocation (it is not swallowed); a handler error
- * wins over a drain error.
+ * wins over a drain error, and the drain error is logged.
  */
-export function withDrain<E, C, R>(handler: (event: E, context: C) => Promise<R>, drainables: readonly Drainable[]): (event: E, context: C) => Promise<R> {
+export function withDrain<E, C, R>(handler: (event: E, context: C) => Promise<R>, drainables: readonly Drainable[], options: DrainLogOptions = {}): (event: E, context: C) => Promise<R> {
+  const logger = options.logger ?? jsonLogger();
   return async (event, context) => {
     let result: R;
     try {
       result = await handler(event, context);
     } catch (err) {
-      await drainAll(drainables).catch((drainErr: unknown) => {
-        console.error(JSON.stringify({ level: "ERROR", message: "drain after a failed invocation also failed", error: String(drainErr) }));
-      });
+      await drainAll(drainables).catch((drainErr: unknown) => logger.error("drain after a failed invocation also failed", { error: drainErr }));
       throw err;
     }
     await drainAll(drainables);
@@ -50,10 +56,12 @@ export function withDrain<E, C, R>(handler: (event: E, context: C) => Promise<R>
  * registered, so this is a last resort; `withDrain` per invocation is the guarantee. Returns a function that
  * removes the listener.
  */
-export function drainOnShutdown(drainables: readonly Drainable[], signal: NodeJS.Signals = "SIGTERM"): () => void {
+export function drainOnShutdown(drainables: readonly Drainable[], options: DrainLogOptions & { readonly signal?: NodeJS.Signals } = {}): () => void {
+  const logger = options.logger ?? jsonLogger();
+  const signal = options.signal ?? "SIGTERM";
   const onSignal = () => {
     drainAll(drainables)
-      .catch((err: unknown) => console.error(JSON.stringify({ level: "ERROR", message: "drain on shutdown failed", error: String(err) })))
+      .catch((err: unknown) => logger.error("drain on shutdown failed", { error: err }))
       .finally(() => process.exit(0));
   };
   process.once(signal, onSignal);

@@ -188,7 +188,7 @@ describe("origin failures are explicit, per city", () => {
   });
 });
 
-describe("bad input gets a 400 with a JSON body naming the problem", () => {
+describe("bad input gets a 400 with a JSON body listing every problem (field, value, allowed)", () => {
   it.each([
     ["no cities", "/forecast?cities=", /"cities" is required: 1–100 comma-separated city ids/],
     ["no query at all", "/forecast", /"cities" is required/],
@@ -199,11 +199,16 @@ describe("bad input gets a 400 with a JSON body naming the problem", () => {
     ["a malformed path id", "/forecast/bad%20id", /path parameter "cityId" must be 1–64 letters/],
   ])("%s", async (_name, path, message) => {
     const before = stack.origin.totalCalls();
-    const { status, body } = await get<{ error: string; message: string; field: string }>(path);
+    const { status, body } = await get<{ error: string; message: string; problems: Array<{ field: string; value: unknown; allowed: string }> }>(path);
     expect(status).toBe(400);
     expect(body.error).toBe("BadRequest");
     expect(body.message).toMatch(message);
-    expect(["cities", "cityId"]).toContain(body.field);
+    expect(body.problems.length).toBeGreaterThan(0);
+    for (const p of body.problems) {
+      expect(p.field).toMatch(/^(cities(\[\d+\])?|cityId)$/);
+      expect(p).toHaveProperty("value");
+      expect(p.allowed).not.toBe("");
+    }
     expect(stack.origin.totalCalls()).toBe(before);
   });
 });

@@ -12,7 +12,7 @@ import type { Metafile } from "esbuild";
 import { Redis } from "ioredis";
 import { unzipSync } from "fflate";
 import { KEY_ATTRIBUTE } from "../../functions/forecast-api/forecast-item.js";
-import { NodejsBundle } from "../../modules/nodejs-bundle/index.js";
+import { importClosure, NodejsBundle } from "../../modules/nodejs-bundle/index.js";
 import type { BundleLayout } from "../../modules/nodejs-bundle/index.js";
 import { generateForecast } from "../../scripts/support/forecast-generator.js";
 import { startOriginServer } from "../../scripts/local/origin-server.js";
@@ -63,6 +63,30 @@ describe("forecast-api bundle: the package", () => {
       for (const target of found) expect(Object.keys(zip), `${path} imports ${target}`).toContain(target);
       const recorded = metafile.outputs[outputKey(path)]!.imports.filter((i) => !i.external).map((i) => posix.relative(outputKey("."), i.path));
       expect([...found].sort(), path).toEqual([...new Set(recorded)].sort());
+    }
+  });
+});
+
+describe("forecast-api bundle: what it contains", () => {
+  const text = (path: string) => new TextDecoder().decode(zip[path]!);
+
+  it("has no Athena client (the container holds no client factory a handler does not ask for)", () => {
+    for (const path of Object.keys(zip)) {
+      expect(text(path), path).not.toContain("StartQueryExecution");
+      expect(text(path), path).not.toContain("AthenaClient");
+    }
+  });
+
+  it("loads ioredis and the Secrets Manager client only from lazy chunks, outside the init closure", () => {
+    const metafile = JSON.parse(readFileSync(layout.metafileFile, "utf8")) as Metafile;
+    const entry = Object.keys(metafile.outputs).find((k) => k.endsWith(`forecast-api/index.mjs`))!;
+    const atInit = [...importClosure(metafile, entry, ["import-statement"])].map((k) => posix.relative(relative(projectRoot, layout.packageDir).split("\\").join("/"), k));
+    const initText = atInit.map(text).join("\n");
+    const all = Object.keys(zip).map(text).join("\n");
+    expect(initText).toContain("BatchGetItem");
+    for (const lazyOnly of ["enableAutoPipelining" /* ioredis */, "GetSecretValue" /* Secrets Manager */]) {
+      expect(all).toContain(lazyOnly);
+      expect(initText).not.toContain(lazyOnly);
     }
   });
 });

@@ -1,3 +1,4 @@
+import type { Logger } from "../logger.js";
 import type { RedisClient } from "../clients/redis.js";
 import { OptionProblems } from "../validate.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
@@ -31,6 +32,8 @@ export interface L2Options<V> {
   onDecodeError?: (key: string, error: Error) => void;
   /** @default Date.now */
   clock?: Clock;
+  /** Receives failures with their cause. */
+  logger?: Logger;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Logger } from "../logger.js";
 import { OptionProblems } from "../validate.js";
 import { systemClock } from "./clock.js";
 import type { Clock } from "./clock.js";
@@ -43,6 +44,8 @@ export interface CacheOptions<V = unknown> {
   clock?: Clock;
   /** Random source for jitter, in [0, 1). @default Math.random */
   random?: () => number;
+  /** Receives level failures and background errors with their cause. */
+  logger?: Logger;
 }
 
 export interface CacheLevels<V> {

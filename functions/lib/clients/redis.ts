@@ -1,6 +1,8 @@
 import { Cluster, Redis } from "ioredis";
 import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { RedisConfig } from "../config.js";
+import { jsonLogger } from "../logger.js";
+import type { Logger } from "../logger.js";
 
 /** A standalone client or a cluster client; the L2 cache works with both. */
 export type RedisClient = Redis | Cluster;
@@ -63,26 +65,28 @@ export interface CreateRedisOptions {
   authToken?: string;
   /**
    * Receives connection errors (ioredis emits them on every failed reconnect). Commands still fail with
-   * their own errors, which the L2 cache counts; this hook is for logs. Default: one JSON line on stderr per
+   * their own errors, which the L2 cache counts; this hook is for logs. Default: one `warn` to `logger` per
    * distinct message until the connection is ready again.
    */
   onError?: (err: Error) => void;
+  /** Where the default `onError` logs. @default {@link jsonLogger} (stderr) */
+  logger?: Logger;
 }
 
 export function createRedisClient(cfg: RedisConfig, opts: CreateRedisOptions = {}): RedisClient {
   const plan = redisClientPlan(cfg, opts.authToken);
   const client = plan.kind === "standalone" ? new Redis(plan.options) : new Cluster(plan.nodes, plan.options);
-  const onError = opts.onError ?? dedupedErrorLog(client);
+  const onError = opts.onError ?? dedupedErrorLog(client, opts.logger ?? jsonLogger());
   client.on("error", onError);
   return client;
 }
 
-function dedupedErrorLog(client: RedisClient): (err: Error) => void {
+function dedupedErrorLog(client: RedisClient, logger: Logger): (err: Error) => void {
   let last: string | undefined;
   client.on("ready", () => (last = undefined));
   return (err) => {
     if (err.message === last) return;
     last = err.message;
-    console.error(JSON.stringify({ level: "WARN", message: "redis connection error", error: err.message }));
+    logger.warn("redis connection error", { error: err });
   };
 }

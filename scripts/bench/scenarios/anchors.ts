@@ -79,7 +79,6 @@ export const API: Record<Library, Record<Operation, string>> = {
 
 function kitUnderTest(env: BenchEnvironment, namespace: string): CacheUnderTest {
   const kit = startKitContainer(env);
-  const l2 = kit.l2(namespace);
   const wrap = (cache: MultiLevelCache<string>): Instance => ({
     get: (key) => cache.get(key),
     getMany: (keys) => cache.getMany(keys),
@@ -93,7 +92,9 @@ function kitUnderTest(env: BenchEnvironment, namespace: string): CacheUnderTest 
       if (result.l2 !== "written") throw new Error(`kit: writing Redis failed: L2 ${result.l2} ${result.error?.message ?? ""}`);
     },
   });
-  return { warm: wrap(kit.cache(kit.newL1(), l2)), fresh: async () => wrap(kit.cache(kit.newL1(), l2)), close: async () => kit.close() };
+  // The forecast handler's own cache, on a fork of the container: a new L1 over the shared Redis connection.
+  const fresh = () => wrap(kit.api({ namespace }).api.cache);
+  return { warm: fresh(), fresh: async () => fresh(), close: () => kit.close() };
 }
 
 function bentoUnderTest(env: BenchEnvironment, prefix: string): CacheUnderTest {

@@ -1,11 +1,9 @@
 import type { ForecastRead } from "../../../functions/forecast-api/service.js";
-import type { L2Cache } from "../../../functions/lib/cache/l2.js";
-import type { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
 import { deletePrefix } from "../environment.js";
 import type { BenchEnvironment } from "../environment.js";
 import { CITIES_PER_READ } from "../key-mix.js";
 import { startKitContainer } from "./kit-container.js";
-import type { KitContainer } from "./kit-container.js";
+import type { KitApi, KitContainer } from "./kit-container.js";
 import { Pool } from "./pool.js";
 import type { Counts, ReadOutcome, ReadScenario } from "./read-runner.js";
 
@@ -26,9 +24,8 @@ export function kitScenarios(
   const WARM = `bench-warm-${process.pid}`;
   const COLD = `bench-cold-${process.pid}`;
   const containers = new Pool((): KitContainer => startKitContainer(env), async (kit) => kit.close());
-  /** The cache each container's next read goes through (set by `prepare` or `setup`). */
-  const current: Array<MultiLevelCache<string>> = [];
-  const coldL2: Array<L2Cache<string>> = [];
+  /** The forecast API each container's next read goes through (set by `prepare` or `setup`). */
+  const current: KitApi[] = [];
   let coldReads = 0;
 
   // Redis entries live for the cache TTL (± jitter, so at least 90 % of it): the warm namespace is written again
@@ -38,26 +35,24 @@ export function kitScenarios(
     const kit = containers.get(0);
     if (performance.now() - warmedAt < (kit.forecast.cacheTtlSeconds * 1000) / 2) return;
     warmedAt = performance.now();
-    const writer = kit.cache(kit.newL1(), kit.l2(WARM));
+    const writer = kit.api({ namespace: WARM }).api.cache;
     const entries = [...env.forecasts];
     for (let i = 0; i < entries.length; i += CITIES_PER_READ) {
       const result = await writer.setMany(entries.slice(i, i + CITIES_PER_READ));
       if (result.l2 !== "written") throw new Error(`warming Redis failed: L2 ${result.l2}${result.error ? ` (${result.error.message})` : ""}`);
     }
   };
-  const read = async (cityIds: readonly string[], worker: number) => outcome(cityIds, await containers.get(worker).read(current[worker]!, cityIds));
+  const read = async (cityIds: readonly string[], worker: number) => outcome(cityIds, await current[worker]!.read(cityIds));
 
   const scenarios: ReadScenario[] = [
     {
       name: "kit-cold",
       counts: counts.cold,
       prepare(worker) {
-        const kit = containers.get(worker);
-        coldL2[worker] = kit.l2(`${COLD}-${coldReads++}`);
-        current[worker] = kit.cache(kit.newL1(), coldL2[worker]);
+        current[worker] = containers.get(worker).api({ namespace: `${COLD}-${coldReads++}` });
       },
       async read(cityIds, worker) {
-        const l2 = coldL2[worker]!;
+        const { l2 } = current[worker]!;
         return {
           ...(await read(cityIds, worker)),
           cleanup: async () => {
@@ -72,8 +67,7 @@ export function kitScenarios(
       counts: counts.warmL2,
       setup: warmRedis,
       prepare(worker) {
-        const kit = containers.get(worker);
-        current[worker] = kit.cache(kit.newL1(), kit.l2(WARM));
+        current[worker] = containers.get(worker).api({ namespace: WARM });
       },
       read,
       expectLayer: "l2",
@@ -86,15 +80,10 @@ export function kitScenarios(
         // One L1 filled by reading every city through one container, then given to every container: a read
         // that only hits L1 never writes it, so sharing the object changes no container's work, and filling one
         // instead of c copies keeps setup short.
-        const first = containers.get(0);
-        const l1 = first.newL1();
-        const filler = first.cache(l1, first.l2(WARM));
+        const filler = containers.get(0).api({ namespace: WARM });
         const ids = [...env.forecasts.keys()];
-        for (let i = 0; i < ids.length; i += CITIES_PER_READ) await first.read(filler, ids.slice(i, i + CITIES_PER_READ));
-        for (let worker = 0; worker < concurrency; worker++) {
-          const kit = containers.get(worker);
-          current[worker] = kit.cache(l1, kit.l2(WARM));
-        }
+        for (let i = 0; i < ids.length; i += CITIES_PER_READ) await filler.read(ids.slice(i, i + CITIES_PER_READ));
+        for (let worker = 0; worker < concurrency; worker++) current[worker] = containers.get(worker).api({ l1: filler.l1, namespace: WARM });
       },
       read,
       expectLayer: "l1",

@@ -9,64 +9,13 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-athena";
 import type { QueryExecutionState } from "@aws-sdk/client-athena";
-import { createAnalyticsHandler, ROUTES } from "../../../functions/analytics-query/app.js";
-import { catalogue, customerOrders, dailyOrders, statusSummary, topProducts } from "../../../functions/analytics-query/catalogue.js";
+import { ROUTES } from "../../../functions/analytics-query/app.js";
+import { customerOrders, dailyOrders, statusSummary, topProducts } from "../../../functions/analytics-query/catalogue.js";
 import type { QueryDefinition } from "../../../functions/analytics-query/catalogue.js";
-import type { ExecutionStats } from "../../../functions/analytics-query/execution.js";
-import { AthenaQueryRunner } from "../../../functions/analytics-query/runner.js";
-import { AnalyticsService } from "../../../functions/analytics-query/service.js";
-import type { ExecutionRecord, QueryResult } from "../../../functions/analytics-query/service.js";
-import { L1Cache } from "../../../functions/lib/cache/l1.js";
-import { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
-import { apiEvent, DATABASE, EXEC_ID, execution, fakeTime, lambdaContext, OTHER_ID, resultsPage, WORKGROUP } from "./fixtures.js";
+import { analyticsApp, apiEvent, EXEC_ID, execution, OTHER_ID, resultsPage } from "./fixtures.js";
 
 const athena = mockClient(AthenaClient);
 beforeEach(() => athena.reset());
-
-interface Setup {
-  remainingMs?: number;
-  maxWaitMs?: number;
-}
-
-function setup(o: Setup = {}) {
-  const time = fakeTime();
-  const l1 = new L1Cache({ clock: time.clock });
-  const results = new MultiLevelCache<QueryResult>({ l1: l1 as L1Cache<QueryResult> }, { name: "analytics-results", ttlMs: 300_000, jitterPct: 0, clock: time.clock });
-  const executions = new MultiLevelCache<ExecutionRecord>({ l1: l1 as L1Cache<ExecutionRecord> }, { name: "analytics-executions", ttlMs: 300_000, jitterPct: 0, clock: time.clock });
-  const observed: Array<{ query: string; stats: ExecutionStats; polls: number }> = [];
-  const logs: Array<Record<string, unknown>> = [];
-  const service = new AnalyticsService({
-    runner: new AthenaQueryRunner({
-      athena: new AthenaClient({ region: "eu-west-1" }),
-      workgroup: WORKGROUP,
-      database: DATABASE,
-      reuseMaxAgeMinutes: 60,
-      poll: { initialMs: 200, maxMs: 2000 },
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 1,
-    }),
-    catalogue,
-    results,
-    executions,
-    onExecution: (query, stats, polls) => observed.push({ query, stats, polls }),
-  });
-  const handler = createAnalyticsHandler({
-    service,
-    catalogue,
-    maxWaitMs: o.maxWaitMs ?? 10_000,
-    deadlineMarginMs: 2000,
-    retryAfterSeconds: 2,
-    cacheTtlSeconds: 300,
-    clock: time.clock,
-    log: (entry) => logs.push(entry),
-  });
-  const call = async (event: ReturnType<typeof apiEvent>) => {
-    const res = await handler(event, lambdaContext(o.remainingMs ?? 30_000));
-    return { ...res, json: JSON.parse(res.body) as Record<string, unknown> & { meta: Record<string, unknown>; rows: Array<Record<string, unknown>> } };
-  };
-  return { time, call, observed, logs, results };
-}
 
 const run = (name: string, query?: Record<string, string>) => apiEvent(ROUTES.run, { path: `/analytics/queries/${name}`, pathParameters: { name }, query });
 const poll = (id: string, query?: Record<string, string>) => apiEvent(ROUTES.poll, { path: `/analytics/executions/${id}`, pathParameters: { id }, query });
@@ -93,7 +42,7 @@ const calls = () => ({
 
 describe("GET /analytics/queries", () => {
   it("lists the catalogue with each parameter's type, range and requiredness, without calling Athena", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const res = await call(apiEvent(ROUTES.list));
     expect(res.statusCode).toBe(200);
     const queries = res.json.queries as Array<Record<string, unknown>>;
@@ -116,7 +65,7 @@ describe("GET /analytics/queries", () => {
 
 describe("GET /analytics/queries/{name}", () => {
   it("runs the query and answers typed rows with execution statistics", async () => {
-    const { call, observed } = setup();
+    const { call, athenaMetrics } = analyticsApp();
     athenaRuns(dailyOrders, ["QUEUED", "RUNNING", "SUCCEEDED"]);
     const res = await call(run("daily-orders", january));
     expect(res.statusCode).toBe(200);
@@ -146,11 +95,11 @@ describe("GET /analytics/queries/{name}", () => {
       cache: "miss",
     });
     expect(calls()).toEqual({ start: 1, describe: 3, results: 1 });
-    expect(observed).toEqual([{ query: "daily-orders", stats: expect.objectContaining({ state: "SUCCEEDED", dataScannedBytes: 52_428_800 }), polls: 3 }]);
+    expect(athenaMetrics()).toEqual([expect.objectContaining({ service: "analytics-query", query: "daily-orders", AthenaSucceeded: 1, AthenaDataScanned: 52_428_800, AthenaPolls: 3 })]);
   });
 
   it("answers the same query and parameters from the cache without calling Athena again", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athenaRuns(topProducts, ["SUCCEEDED"], [["1", "p-9", "40", "55", "999.00"]]);
     const first = await call(run("top-products", january));
     // The default limit written out is the same request.
@@ -163,7 +112,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("runs again for other parameter values", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athenaRuns();
     await call(run("daily-orders", january));
     await call(run("daily-orders", { from: "2026-02-01", to: "2026-02-28" }));
@@ -175,7 +124,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("asks Athena to reuse results for a query without parameters and reports a reused result", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athenaRuns(statusSummary, ["SUCCEEDED"], [["paid", "120"], ["shipped", "80"]], {
       reused: true,
       scanned: 0,
@@ -195,14 +144,14 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("never asks for reuse on a parameterized query", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athenaRuns();
     await call(run("daily-orders", january));
     expect(athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.ResultReuseConfiguration).toEqual({ ResultReuseByAgeConfiguration: { Enabled: false } });
   });
 
   it("answers 502 QueryFailed with Athena's reason for a FAILED execution, and starts afresh next time", async () => {
-    const { call, logs } = setup();
+    const { call, logs } = analyticsApp();
     athenaRuns(dailyOrders, ["RUNNING", "FAILED"], [], {
       athenaError: { ErrorCategory: 2, ErrorType: 1301, Retryable: false, ErrorMessage: "TABLE_NOT_FOUND: line 2:6: Table 'shop.orders' does not exist" },
     });
@@ -219,14 +168,14 @@ describe("GET /analytics/queries/{name}", () => {
       errorType: 1301,
       retryable: false,
     });
-    expect(logs).toEqual([expect.objectContaining({ level: "WARN", executionId: EXEC_ID, state: "FAILED" })]);
+    expect(logs).toEqual([expect.objectContaining({ level: "WARN", message: "query did not succeed", requestId: "req-0001", executionId: EXEC_ID, state: "FAILED" })]);
     await call(run("daily-orders", january));
     expect(calls().start).toBe(2);
     expect(calls().results).toBe(0);
   });
 
   it("answers 502 QueryCancelled for a CANCELLED execution (the workgroup's scan cutoff cancels)", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athenaRuns(dailyOrders, ["CANCELLED"], [], { reason: "Query cancelled: bytes scanned limit was exceeded" });
     const res = await call(run("daily-orders", january));
     expect(res.statusCode).toBe(502);
@@ -234,7 +183,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("answers 202 with the execution id when the query outlasts the wait, then the poll route returns the rows and fills the cache", async () => {
-    const { call, time } = setup({ maxWaitMs: 10_000 });
+    const { call, time } = analyticsApp({ maxWaitMs: 10_000 });
     athenaRuns(dailyOrders, ["RUNNING"]);
     const pending = await call(run("daily-orders", january));
     expect(pending.statusCode).toBe(202);
@@ -264,7 +213,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("joins the execution already running for the same request instead of starting (and paying for) another", async () => {
-    const { call } = setup({ maxWaitMs: 1000 });
+    const { call } = analyticsApp({ maxWaitMs: 1000 });
     athenaRuns(dailyOrders, ["RUNNING"]);
     const first = await call(run("daily-orders", january));
     const second = await call(run("daily-orders", january));
@@ -275,7 +224,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("stops waiting before the Lambda timeout: the budget is the remaining time minus the margin when that is shorter", async () => {
-    const { call, time } = setup({ remainingMs: 5000, maxWaitMs: 20_000 });
+    const { call, time } = analyticsApp({ remainingMs: 5000, maxWaitMs: 20_000 });
     athenaRuns(dailyOrders, ["RUNNING"]);
     const res = await call(run("daily-orders", january));
     expect(res.statusCode).toBe(202);
@@ -283,7 +232,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("reads a result of several pages into one answer", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const order = (i: number) => [`o-${i}`, "2026-01-16", "paid", "1", "9.99", "2026-01-16 10:00:00.000"];
     const orders = (from: number, n: number) => Array.from({ length: n }, (_, k) => order(from + k));
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXEC_ID });
@@ -300,7 +249,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("answers 422 rather than truncating a result over the query's row limit", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const rows = Array.from({ length: 101 }, (_, i) => [String(i + 1), `p-${i}`, "1", "1", "1.00"]);
     athenaRuns(topProducts, ["SUCCEEDED"], rows);
     const res = await call(run("top-products", january));
@@ -309,7 +258,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("answers 400 naming every bad parameter, without calling Athena", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const res = await call(run("top-products", { from: "2026-01-31", to: "2026-01-01", limit: "500", colour: "red" }));
     expect(res.statusCode).toBe(400);
     expect(res.json).toMatchObject({
@@ -324,7 +273,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("answers 400 UnknownQuery for a name not in the catalogue", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const res = await call(run("drop-table"));
     expect(res.statusCode).toBe(400);
     expect(res.json).toMatchObject({ error: "UnknownQuery", problems: [{ field: "name", value: "drop-table" }] });
@@ -341,14 +290,14 @@ describe("GET /analytics/queries/{name}", () => {
     ["top-products", { ...january, limit: "10; SELECT 1" }],
     ["orders-by-status", { ...january, status: "paid' OR status <> '" }],
   ])("rejects the injection attempt %s %j with 400 before Athena is called", async (name, query) => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const res = await call(run(name, query));
     expect(res.statusCode).toBe(400);
     expect(calls()).toEqual({ start: 0, describe: 0, results: 0 });
   });
 
   it("sends only catalogue SQL to Athena; request values travel as single quoted literals", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athenaRuns(customerOrders, ["SUCCEEDED"], []);
     await call(run("customer-orders", { customer: "O-Brien_1", ...january }));
     await call(run("customer-orders", { customer: "a-b-c", from: "2026-02-01", to: "2026-02-02" }));
@@ -364,7 +313,7 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("answers 503 with Retry-After when Athena throttles", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athena.on(StartQueryExecutionCommand).rejects(new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} }));
     const res = await call(run("daily-orders", january));
     expect(res.statusCode).toBe(503);
@@ -373,30 +322,32 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("answers 500 naming the request id when the result does not match the catalogue, and logs the cause", async () => {
-    const { call, logs } = setup();
+    const { call, logs } = analyticsApp();
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXEC_ID });
     athena.on(GetQueryExecutionCommand).resolves(execution(dailyOrders, "SUCCEEDED"));
     athena.on(GetQueryResultsCommand).resolves(resultsPage(dailyOrders, [], { header: true, types: ["varchar", "bigint", "double"] }));
     const res = await call(run("daily-orders", january));
     expect(res.statusCode).toBe(500);
     expect(res.json).toEqual({ error: "ResultShapeMismatch", message: "the query result does not match the catalogue (request req-0001)" });
-    expect(logs).toEqual([expect.objectContaining({ level: "ERROR", requestId: "req-0001", error: "ResultShapeError", detail: expect.stringContaining("revenue decimal") })]);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "ERROR", message: "request failed", requestId: "req-0001", error: expect.objectContaining({ name: "ResultShapeError", message: expect.stringContaining("revenue decimal") }) }),
+    ]);
   });
 
   it("answers 500 without internals for an unexpected error", async () => {
-    const { call, logs } = setup();
+    const { call, logs } = analyticsApp();
     athena.on(StartQueryExecutionCommand).rejects(new Error("socket hang up at 10.0.3.7:443"));
     const res = await call(run("daily-orders", january));
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain("10.0.3.7");
     expect(res.json).toEqual({ error: "InternalError", message: "internal error (request req-0001)" });
-    expect(logs[0]).toMatchObject({ detail: "socket hang up at 10.0.3.7:443" });
+    expect(logs).toEqual([expect.objectContaining({ level: "ERROR", message: "request failed", error: expect.objectContaining({ message: "socket hang up at 10.0.3.7:443" }) })]);
   });
 });
 
 describe("GET /analytics/executions/{id}", () => {
   it("answers 200 with the rows of a SUCCEEDED execution and serves a second poll from the cache", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athena.on(GetQueryExecutionCommand).resolves(execution(dailyOrders, "SUCCEEDED"));
     athena.on(GetQueryResultsCommand).resolves(resultsPage(dailyOrders, dailyRows, { header: true }));
     const first = await call(poll(EXEC_ID));
@@ -409,7 +360,7 @@ describe("GET /analytics/executions/{id}", () => {
   });
 
   it("answers 202 while the execution runs", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athena.on(GetQueryExecutionCommand).resolves(execution(topProducts, "QUEUED"));
     const res = await call(poll(EXEC_ID));
     expect(res.statusCode).toBe(202);
@@ -421,7 +372,7 @@ describe("GET /analytics/executions/{id}", () => {
     ["FAILED", "QueryFailed"],
     ["CANCELLED", "QueryCancelled"],
   ] as const)("answers 502 %s → %s", async (state, error) => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athena.on(GetQueryExecutionCommand).resolves(execution(dailyOrders, state, { reason: "boom" }));
     const res = await call(poll(EXEC_ID));
     expect(res.statusCode).toBe(502);
@@ -429,7 +380,7 @@ describe("GET /analytics/executions/{id}", () => {
   });
 
   it("answers 404 for an unknown id", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athena.on(GetQueryExecutionCommand).rejects(new InvalidRequestException({ message: `QueryExecution ${OTHER_ID} was not found`, $metadata: {} }));
     const res = await call(poll(OTHER_ID));
     expect(res.statusCode).toBe(404);
@@ -441,7 +392,7 @@ describe("GET /analytics/executions/{id}", () => {
     ["SQL that is not in the catalogue", { query: "SELECT * FROM customers" }],
     ["another database", { database: "hr" }],
   ])("answers 404 for an execution of %s, and reads none of its results", async (_name, options) => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     athena.on(GetQueryExecutionCommand).resolves(execution(dailyOrders, "SUCCEEDED", options));
     athena.on(GetQueryResultsCommand).resolves(resultsPage(dailyOrders, dailyRows, { header: true }));
     const res = await call(poll(EXEC_ID));
@@ -451,7 +402,7 @@ describe("GET /analytics/executions/{id}", () => {
   });
 
   it("identifies an execution this API started by its record, not only by the SQL text Athena reports", async () => {
-    const { call } = setup({ maxWaitMs: 0 });
+    const { call } = analyticsApp({ maxWaitMs: 0 });
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXEC_ID });
     athena.on(GetQueryExecutionCommand).resolves(execution(dailyOrders, "RUNNING"));
     expect((await call(run("daily-orders", january))).statusCode).toBe(202);
@@ -464,7 +415,7 @@ describe("GET /analytics/executions/{id}", () => {
   });
 
   it.each([["not-a-uuid"], ["0F8FAD5B-D9CB-469F-A165-70867728950E"], [`${EXEC_ID}x`], ["../queries"]])("answers 400 for the malformed id %j without calling Athena", async (id) => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const res = await call(poll(id));
     expect(res.statusCode).toBe(400);
     expect(res.json).toMatchObject({ error: "BadRequest", problems: [{ field: "id" }] });
@@ -472,7 +423,7 @@ describe("GET /analytics/executions/{id}", () => {
   });
 
   it("answers 400 for query parameters, which the poll route does not take", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     const res = await call(poll(EXEC_ID, { from: "2026-01-01" }));
     expect(res.statusCode).toBe(400);
   });
@@ -480,7 +431,7 @@ describe("GET /analytics/executions/{id}", () => {
 
 describe("routing", () => {
   it("answers 404 for an unknown resource and 405 for a method other than GET", async () => {
-    const { call } = setup();
+    const { call } = analyticsApp();
     expect((await call(apiEvent("/admin"))).statusCode).toBe(404);
     const res = await call(apiEvent(ROUTES.list, { method: "POST" }));
     expect(res.statusCode).toBe(405);

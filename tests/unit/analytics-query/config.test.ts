@@ -61,9 +61,10 @@ describe("readAnalyticsConfig", () => {
     ).toEqual([
       `ATHENA_WORKGROUP = "bad name!": must be 1–128 characters: letters, digits, '.', '_', '-' (an Athena workgroup name)`,
       `ATHENA_DATABASE = "Shop": must be 1–255 characters: lowercase letters, digits and '_', starting with a letter (a Glue database name)`,
-      "ATHENA_POLL_MAX_MS = 400: must be at least ATHENA_POLL_INITIAL_MS (500)",
       `ATHENA_RESULT_REUSE_MINUTES = "10081": must be a whole number between 0 and 10,080`,
       `ANALYTICS_CACHE_TTL_SECONDS = "0": must be a whole number between 1 and 86,400`,
+      // Rules between variables come after the schema's own, which are checked in its order.
+      "ATHENA_POLL_MAX_MS = 400: must be at least ATHENA_POLL_INITIAL_MS (500)",
     ]);
   });
 });

@@ -1,8 +1,15 @@
 /**
- * Builders for Athena API responses and a fake clock, shared by the analytics-query suites.
+ * The analytics-query suites' shared setup: the API composed as the handler composes it, builders for Athena API
+ * responses, a fake clock, Lambda contexts and API Gateway events.
  */
 import type { GetQueryExecutionCommandOutput, GetQueryResultsCommandOutput, QueryExecution, QueryExecutionState } from "@aws-sdk/client-athena";
 import type { QueryDefinition } from "../../../functions/analytics-query/catalogue-types.js";
+import { composeAnalyticsApi } from "../../../functions/analytics-query/compose.js";
+import { readAnalyticsConfig } from "../../../functions/analytics-query/config.js";
+import { readConfig } from "../../../functions/lib/config.js";
+import { createContainer } from "../../../functions/lib/container.js";
+import type { Container } from "../../../functions/lib/container.js";
+import { jsonLogger } from "../../../functions/lib/logger.js";
 
 export const WORKGROUP = "analytics-test";
 export const DATABASE = "shop";
@@ -114,4 +121,55 @@ export function apiEvent(
     // The handler reads none of the request context; the type wants one.
     requestContext: {} as never,
   };
+}
+
+export interface AppSetup {
+  /** What the Lambda context says is left. @default 30,000 */
+  readonly remainingMs?: number;
+  /** ATHENA_MAX_WAIT_MS. @default 10,000 */
+  readonly maxWaitMs?: number;
+  /**
+   * The container to compose on, e.g. a fork of one with Redis (another Lambda container sharing L2).
+   * @default a new L1-only container on the fixture's clock, whose logs and metric lines the fixture records
+   */
+  readonly container?: Container;
+}
+
+type Json = Record<string, unknown> & { meta: Record<string, unknown>; rows: Array<Record<string, unknown>> };
+
+/**
+ * The analytics API as deployed (composeAnalyticsApi: the caches on the container's levels, the Athena client
+ * from the container, metrics, the error table), on a fake clock: polls are counted, never waited for. Athena is
+ * whatever `mockClient(AthenaClient)` of the calling suite answers. `call` invokes the handler (which drains
+ * the container before it returns, as in Lambda) and parses the body.
+ */
+export function analyticsApp(o: AppSetup = {}) {
+  const time = fakeTime();
+  const logs: Array<Record<string, unknown>> = [];
+  const metricLines: Array<Record<string, unknown>> = [];
+  const container =
+    o.container ??
+    createContainer(readConfig({ AWS_REGION: "eu-west-1", CACHE_TTL_JITTER_PCT: "0", METRICS_SERVICE: "analytics-query" }), {
+      logger: jsonLogger({ level: "DEBUG", write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
+      metricsWriter: (line) => metricLines.push(JSON.parse(line) as Record<string, unknown>),
+      clock: time.clock,
+    });
+  const config = readAnalyticsConfig({
+    ATHENA_WORKGROUP: WORKGROUP,
+    ATHENA_DATABASE: DATABASE,
+    ATHENA_RESULT_REUSE_MINUTES: "60",
+    ATHENA_POLL_INITIAL_MS: "200",
+    ATHENA_POLL_MAX_MS: "2000",
+    ATHENA_MAX_WAIT_MS: String(o.maxWaitMs ?? 10_000),
+    ATHENA_DEADLINE_MARGIN_MS: "2000",
+    ANALYTICS_CACHE_TTL_SECONDS: "300",
+  });
+  const api = composeAnalyticsApi(container, config, { clock: time.clock, sleep: time.sleep, random: () => 1 });
+  const call = async (event: ReturnType<typeof apiEvent>) => {
+    const res = await api.handler(event, lambdaContext(o.remainingMs ?? 30_000));
+    return { ...res, json: JSON.parse(res.body) as Json };
+  };
+  /** The per-execution Athena metric lines (EMF documents with a `query` dimension). */
+  const athenaMetrics = () => metricLines.filter((line) => "query" in line);
+  return { time, call, logs, athenaMetrics, api };
 }

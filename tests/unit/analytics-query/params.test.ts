@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { catalogue, customerOrders, dailyOrders, ordersByStatus, statusSummary, topProducts } from "../../../functions/analytics-query/catalogue.js";
 import type { QueryDefinition } from "../../../functions/analytics-query/catalogue.js";
-import { BadRequestError, findQuery, parseQueryParams } from "../../../functions/analytics-query/params.js";
+import { findQuery, parseQueryParams } from "../../../functions/analytics-query/params.js";
+import { BadRequestError } from "../../../functions/lib/http.js";
 
 function problemsOf(definition: QueryDefinition, query: Record<string, string>, multi?: Record<string, string[]>) {
   try {

@@ -2,6 +2,13 @@ import { describe, expect, it, vi } from "vitest";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { createForecastApp } from "../../../functions/forecast-api/app.js";
 import type { CityError, ForecastMeta, ForecastRead } from "../../../functions/forecast-api/service.js";
+import { jsonLogger } from "../../../functions/lib/logger.js";
+
+/** A logger whose entries the test reads back (as they would be written: errors serialized with their cause). */
+function recordingLogger() {
+  const entries: Array<Record<string, unknown>> = [];
+  return { logger: jsonLogger({ level: "DEBUG", write: (line) => entries.push(JSON.parse(line) as Record<string, unknown>) }), entries };
+}
 
 const context = { awsRequestId: "req-1" } as Context;
 const meta = (n: number): ForecastMeta => ({
@@ -35,8 +42,8 @@ function appReturning(outcome: Record<string, string | CityError>) {
     }
     return { forecasts, errors, meta: { ...meta(ids.length), resolved: forecasts.size, failed: errors.size } };
   });
-  const log = vi.fn();
-  return { app: createForecastApp({ read, stageCacheTtlSeconds: 300, log }), read, log };
+  const { logger, entries } = recordingLogger();
+  return { app: createForecastApp({ read, stageCacheTtlSeconds: 300, logger }), read, logs: entries };
 }
 
 describe("forecast app: status and body", () => {
@@ -76,17 +83,50 @@ describe("forecast app: status and body", () => {
   });
 
   it("an unexpected error is a 500 naming the request id, with the cause logged, not echoed", async () => {
-    const log = vi.fn();
-    const app = createForecastApp({ read: async () => Promise.reject(new Error("secret internals")), stageCacheTtlSeconds: 300, log });
+    const { logger, entries } = recordingLogger();
+    const app = createForecastApp({ read: async () => Promise.reject(new Error("secret internals", { cause: new Error("socket hang up") })), stageCacheTtlSeconds: 300, logger });
     const res = await app(event("/forecast", { cities: "a" }), context);
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain("secret internals");
     expect(JSON.parse(res.body)).toEqual({ error: "InternalError", message: "internal error (request req-1)" });
-    expect(log).toHaveBeenCalledWith("ERROR", "request failed", expect.objectContaining({ requestId: "req-1", error: "Error: secret internals" }));
+    expect(entries).toEqual([
+      expect.objectContaining({ level: "ERROR", message: "request failed", requestId: "req-1", error: expect.objectContaining({ name: "Error", message: "secret internals", cause: expect.objectContaining({ message: "socket hang up" }) }) }),
+    ]);
+  });
+
+  it("400 lists every problem of the request, each with its field, value and what is allowed, and reads nothing", async () => {
+    const { app, read, logs } = appReturning({});
+    const res = await app(event("/forecast", { cities: "lisbon,,por to" }), context);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!["cache-control"]).toBe("no-store");
+    expect(JSON.parse(res.body)).toEqual({
+      error: "BadRequest",
+      message: expect.stringMatching(/empty id at position 2.*invalid id "por to" at position 3/),
+      problems: [
+        { field: "cities[2]", value: "", allowed: "a city id: ids are comma-separated, e.g. cities=lisbon,porto" },
+        { field: "cities[3]", value: "por to", allowed: '1–64 letters, digits, "_" or "-"' },
+      ],
+    });
+    const repeated = { ...event("/forecast", { cities: "a" }), multiValueQueryStringParameters: { cities: ["a", "b"] } };
+    expect(JSON.parse((await app(repeated, context)).body)).toMatchObject({ problems: [{ field: "cities", value: ["a", "b"] }] });
+    const single = await app(event("/forecast/{cityId}", null, { cityId: "no/slash" }), context);
+    expect(JSON.parse(single.body)).toMatchObject({ error: "BadRequest", problems: [{ field: "cityId", value: "no/slash" }] });
+    expect(read).not.toHaveBeenCalled();
+    expect(logs).toEqual([]); // the caller is told everything; a client mistake is not an incident
+  });
+
+  it("logs each answered request: INFO when complete, WARN with the failed cities by code", async () => {
+    const { app, logs } = appReturning({ a: '{"t":1}', b: { code: "OriginTimeout", message: "slow" } });
+    await app(event("/forecast", { cities: "a" }), context);
+    await app(event("/forecast", { cities: "a,b" }), context);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "INFO", message: "forecasts served", status: 200, requested: 1 }),
+      expect.objectContaining({ level: "WARN", message: "forecasts served with failures", status: 207, failures: { OriginTimeout: ["b"] } }),
+    ]);
   });
 
   it("stage TTL 0 means no-store even on 200", async () => {
-    const app = createForecastApp({ read: appReturning({ a: "{}" }).read, stageCacheTtlSeconds: 0, log: vi.fn() });
+    const app = createForecastApp({ read: appReturning({ a: "{}" }).read, stageCacheTtlSeconds: 0, logger: recordingLogger().logger });
     expect((await app(event("/forecast", { cities: "a" }), context)).headers!["cache-control"]).toBe("no-store");
   });
 });

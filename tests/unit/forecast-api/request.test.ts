@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BadRequestError, MAX_CITIES, parseCityId, parseCityList } from "../../../functions/forecast-api/request.js";
+import { MAX_CITIES, parseCityId, parseCityList } from "../../../functions/forecast-api/request.js";
+import { BadRequestError } from "../../../functions/lib/http.js";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `city-${i}`);
 
@@ -34,7 +35,7 @@ describe("parseCityList", () => {
       err = e;
     }
     expect(err).toBeInstanceOf(BadRequestError);
-    expect((err as BadRequestError).field).toBe("cities");
+    expect((err as BadRequestError).problems.map((p) => p.field)).toEqual([expect.stringMatching(/^cities(\[\d+\])?$/)]);
     expect((err as Error).message).toMatch(message);
   });
 
@@ -44,8 +45,22 @@ describe("parseCityList", () => {
       parseCityList(raw);
       expect.unreachable();
     } catch (e) {
-      expect(String((e as BadRequestError).value).length).toBeLessThan(300);
+      expect(String((e as BadRequestError).problems[0]!.value).length).toBeLessThan(300);
     }
+  });
+
+  it("lists every bad id, by position, and stops listing after 20", () => {
+    const err = (() => {
+      try {
+        parseCityList(Array.from({ length: 30 }, () => "a b").join(","));
+      } catch (e) {
+        return e as BadRequestError;
+      }
+      throw new Error("expected a BadRequestError");
+    })();
+    expect(err.problems).toHaveLength(20);
+    expect(err.problems[19]).toEqual({ field: "cities[20]", value: "a b", allowed: '1–64 letters, digits, "_" or "-"' });
+    expect(err.message).toMatch(/; and 10 more problems$/);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { drainAll, withDrain } from "../../../functions/lib/lambda.js";
 import type { Drainable } from "../../../functions/lib/lambda.js";
 import { lazy } from "../../../functions/lib/lazy.js";
+import { jsonLogger } from "../../../functions/lib/logger.js";
 
 /** A drainable that records when it drained relative to other events. */
 function recorder(events: string[], name: string, fail?: Error): Drainable {
@@ -34,6 +35,16 @@ describe("withDrain", () => {
     }, [recorder(events, "cache")]);
     await expect(handler({}, {})).rejects.toThrow("handler failed");
     expect(events).toEqual(["drain cache"]);
+  });
+
+  it("when the handler and a drain both fail: the handler's error is thrown, the drain's logged with its cause", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = jsonLogger({ write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+    const handler = withDrain(async () => Promise.reject(new Error("handler failed")), [recorder([], "cache", new Error("flush lost", { cause: new Error("ECONNRESET") }))], { logger });
+    await expect(handler({}, {})).rejects.toThrow("handler failed");
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "ERROR", message: "drain after a failed invocation also failed", error: expect.objectContaining({ message: "flush lost", cause: expect.objectContaining({ message: "ECONNRESET" }) }) }),
+    ]);
   });
 
   it("fails the invocation when a drain fails (after running the others)", async () => {

@@ -17,7 +17,9 @@ import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
 import { readConfig } from "../../../functions/lib/config.js";
 import { redisClientPlan } from "../../../functions/lib/clients/redis.js";
 import { fetchRedisAuthToken } from "../../../functions/lib/clients/redis-auth.js";
-import { redisClient, runtimeConfig } from "../../../functions/lib/runtime.js";
+import { createContainer } from "../../../functions/lib/container.js";
+import type { Container } from "../../../functions/lib/container.js";
+import { silentLogger } from "../../../functions/lib/logger.js";
 import { onlyResource, synthStack } from "../../support/synth.js";
 
 const network = { vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b"] };
@@ -93,25 +95,19 @@ describe("module outputs → runtime configuration", () => {
 describe("a container with the module's environment", () => {
   const secrets = mockClient(SecretsManagerClient);
 
+  let kit: Container;
+
   beforeEach(() => {
     secrets.reset();
     secrets.on(GetSecretValueCommand).resolves({ SecretString: secretStringFor({ name: "weather-cache", network }, TOKEN) });
-    vi.stubEnv("AWS_REGION", "eu-west-1");
-    for (const [k, v] of Object.entries(appliedEnv({ name: "weather-cache", network }))) vi.stubEnv(k, v);
-    runtimeConfig.reset();
-    redisClient.reset();
+    kit = createContainer(readConfig({ AWS_REGION: "eu-west-1", ...appliedEnv({ name: "weather-cache", network }) }), { logger: silentLogger });
   });
 
-  afterEach(async () => {
-    (await redisClient.peek())?.disconnect();
-    redisClient.reset();
-    runtimeConfig.reset();
-    vi.unstubAllEnvs();
-  });
+  afterEach(() => kit.close());
 
   it("fetches the token from Secrets Manager once, however many invocations ask for the client", async () => {
-    const clients = await Promise.all([redisClient(), redisClient(), redisClient()]);
-    const again = await redisClient();
+    const clients = await Promise.all([kit.redis(), kit.redis(), kit.redis()]);
+    const again = await kit.redis();
     expect(new Set([...clients, again]).size).toBe(1);
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(secrets.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: SECRET_ARN });

@@ -1,0 +1,23 @@
+// `npm run docs`: rewrites the generated parts of the docs (the environment-variable tables) from the code.
+// `npm run docs -- --check` only reports files that are out of date (exit 1).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ENV_TABLES, envTable, withEnvTable } from "./docs/env-tables.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const check = process.argv.includes("--check");
+const stale: string[] = [];
+for (const { id, file, schema } of ENV_TABLES) {
+  const path = join(root, file);
+  const text = readFileSync(path, "utf8");
+  const next = withEnvTable(text, id, envTable(schema));
+  if (next === text) continue;
+  stale.push(file);
+  if (!check) writeFileSync(path, next);
+}
+if (stale.length === 0) console.log("docs: up to date");
+else if (check) {
+  console.error(`docs: out of date (run npm run docs): ${stale.join(", ")}`);
+  process.exit(1);
+} else console.log(`docs: rewrote ${stale.join(", ")}`);
