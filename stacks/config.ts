@@ -6,6 +6,7 @@ import type { RedisCacheProps } from "../modules/redis-cache/index.js";
 // pull in cdktn and the provider bindings.
 import { networkPreset } from "../modules/network/presets.js";
 import { redisPreset } from "../modules/redis-cache/presets.js";
+import { deployment, targetOf } from "./deployment.js";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
@@ -58,17 +59,14 @@ export interface EnvironmentConfig {
     /** Stage cache; `false` (dev) saves the hourly cache cost and shows fresh handler output while developing. */
     readonly cache: StageCacheProps | false;
     readonly throttling: ThrottlingProps;
+    /** Access logs need API Gateway's account-level CloudWatch role: the bootstrap stack creates it (stacks/bootstrap-stack.ts). */
     readonly accessLogRetentionDays: number;
-    /**
-     * Access logs need API Gateway's account-level CloudWatch role, ONE per account and region. Set this in
-     * exactly one stack per account/region that has none yet; stacks sharing an account must not all set it.
-     */
-    readonly manageAccountCloudWatchRole: boolean;
   };
 }
 
 const project = "weather-forecast";
-const region = process.env.AWS_REGION ?? "us-east-1";
+/** Each environment's region is its deployment target's (stacks/deployment.ts): synth never reads AWS_REGION. */
+const region = (env: EnvironmentName) => targetOf(deployment, env).region;
 /**
  * The forecast provider's base URL, set at synth time (FORECAST_ORIGIN_URL). The default is a reserved `.invalid`
  * name that never resolves: a deployment without the variable answers per-city OriginUnavailable errors instead
@@ -80,7 +78,7 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
   dev: {
     environment: "dev",
     project,
-    region,
+    region: region("dev"),
     forecastCache: {
       read: { units: 2, autoScaling: { min: 1, max: 10, targetUtilization: 70 } },
       write: { units: 1, autoScaling: { min: 1, max: 5, targetUtilization: 70 } },
@@ -90,12 +88,12 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7 },
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: false,
-    forecastApi: { cache: false, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 7, manageAccountCloudWatchRole: false },
+    forecastApi: { cache: false, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 7 },
   },
   staging: {
     environment: "staging",
     project,
-    region,
+    region: region("staging"),
     forecastCache: {
       read: { units: 5, autoScaling: { min: 2, max: 50, targetUtilization: 70 } },
       write: { units: 2, autoScaling: { min: 2, max: 25, targetUtilization: 70 } },
@@ -106,12 +104,12 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: { network: networkPreset("staging"), redis: redisPreset("staging") },
     // Same cache as prod, so staging shows prod's cache behaviour (keys, TTL, invalidation rules).
-    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 200, burstLimit: 400 }, accessLogRetentionDays: 14, manageAccountCloudWatchRole: false },
+    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 200, burstLimit: 400 }, accessLogRetentionDays: 14 },
   },
   prod: {
     environment: "prod",
     project,
-    region,
+    region: region("prod"),
     forecastCache: {
       read: { units: 10, autoScaling: { min: 5, max: 100, targetUtilization: 70 } },
       write: { units: 5, autoScaling: { min: 5, max: 50, targetUtilization: 70 } },
@@ -127,6 +125,6 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       redis: redisPreset("prod"),
     },
     // Forecasts change hourly at most: 300 s keeps them fresh while most regional reads never reach Lambda.
-    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 1000, burstLimit: 2000 }, accessLogRetentionDays: 30, manageAccountCloudWatchRole: false },
+    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 1000, burstLimit: 2000 }, accessLogRetentionDays: 30 },
   },
 };

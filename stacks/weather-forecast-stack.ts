@@ -8,6 +8,9 @@ import { Network } from "../modules/network/index.js";
 import { RedisCache, redisConnectionEnv } from "../modules/redis-cache/index.js";
 import type { CodeLocation } from "./code-location.js";
 import type { EnvironmentConfig } from "./config.js";
+import { deployment } from "./deployment.js";
+import type { DeploymentConfig } from "./deployment.js";
+import { awsProviderSettings } from "./deployment-wiring.js";
 import { forecastApiProps, forecastTableProps } from "./weather-forecast-parts.js";
 
 /**
@@ -21,10 +24,11 @@ export class WeatherForecastStack extends TerraformStack {
   readonly network: Network | undefined;
   readonly l2: RedisCache | undefined;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig, code: CodeLocation) {
+  /** @param deploy where the environment deploys (account guard, region, role to assume); the app adds the backend. */
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, code: CodeLocation, deploy: DeploymentConfig = deployment) {
     super(scope, id);
     new AwsProvider(this, "aws", {
-      region: config.region,
+      ...awsProviderSettings(deploy, config.environment),
       defaultTags: [{ tags: { project: config.project, environment: config.environment, "managed-by": "cdktn" } }],
     });
 
