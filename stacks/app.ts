@@ -17,6 +17,12 @@ export interface BuildAppOptions extends CodeLocation {
   readonly deployment?: DeploymentConfig;
 }
 
+/** Stack ids of the app: two per environment (`<stack>-<environment>`) and a bootstrap per target. */
+export function appStackIds(deployment: DeploymentConfig = kitDeployment): { byEnvironment: Record<EnvironmentName, string[]>; bootstrap: string[] } {
+  const byEnvironment = Object.fromEntries(ENVIRONMENTS.map((env) => [env, [`weather-forecast-${env}`, `analytics-${env}`]])) as Record<EnvironmentName, string[]>;
+  return { byEnvironment, bootstrap: Object.keys(deployment.targets).map((target) => `bootstrap-${target}`) };
+}
+
 /**
  * Builds every stack of every environment (ids `<stack>-<environment>`), each with its account guard and state
  * backend, and one bootstrap stack per deployment target (`bootstrap-<target>`).
@@ -26,17 +32,15 @@ export function buildApp(options: BuildAppOptions): App {
   validateDeployment(deployment);
   const app = new App({ outdir: options.outdir, skipValidation: false, context: { targetVersions: TARGET_VERSIONS } });
   const code: CodeLocation = { projectRoot: options.projectRoot };
-  const stacksByEnvironment: Partial<Record<EnvironmentName, string[]>> = {};
+  const ids = appStackIds(deployment);
   for (const env of ENVIRONMENTS) {
-    const stacks = [
-      new WeatherForecastStack(app, `weather-forecast-${env}`, environments[env], code, deployment),
-      new AnalyticsStack(app, `analytics-${env}`, analyticsEnvironments[env], code, deployment),
-    ];
-    for (const stack of stacks) useEnvironmentState(stack, deployment, env);
-    stacksByEnvironment[env] = stacks.map((s) => s.node.id);
+    const [forecast, analytics] = ids.byEnvironment[env] as [string, string];
+    for (const stack of [new WeatherForecastStack(app, forecast, environments[env], code, deployment), new AnalyticsStack(app, analytics, analyticsEnvironments[env], code, deployment)]) {
+      useEnvironmentState(stack, deployment, env);
+    }
   }
   for (const target of Object.keys(deployment.targets)) {
-    new BootstrapStack(app, `bootstrap-${target}`, { config: deployment, target, stacksByEnvironment });
+    new BootstrapStack(app, `bootstrap-${target}`, { config: deployment, target, stacksByEnvironment: ids.byEnvironment });
   }
   return app;
 }

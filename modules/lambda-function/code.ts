@@ -62,7 +62,7 @@ export const FunctionCode = {
     if (stale) {
       const started = performance.now();
       bundleFunctionSync({ name, projectRoot: root, outDir, bundleAwsSdk: options.bundleAwsSdk });
-      console.error(`lambda-function: built ${name} on demand (${stale}) in ${(performance.now() - started).toFixed(0)} ms; \`${BUILD_COMMAND}\` builds ahead of synth`);
+      console.log(`lambda-function: built ${name} on demand (${stale}) in ${(performance.now() - started).toFixed(0)} ms; \`${BUILD_COMMAND}\` builds ahead of synth`);
     }
     const code: ZipFileCode = { kind: "zip", zipFile: layout.zipFile, buildCommand: BUILD_COMMAND };
     ensured.set(key, code);

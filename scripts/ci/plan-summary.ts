@@ -144,10 +144,12 @@ export function renderComment(input: CommentInput): string {
   if (s.replaced.length > 0) {
     top.push(`**⚠️ ${s.replaced.length} to replace (destroyed and re-created${s.replaced.every((r) => r.createFirst) ? ", new one first" : ""}):**`);
     for (const r of s.replaced) top.push(`- **${code(r.address)}**${r.reason ? ` (${REASONS[r.reason] ?? r.reason})` : ""}`);
+    top.push("");
   }
   if (s.destroyed.length > 0) {
     top.push(`**⚠️ ${s.destroyed.length} to destroy:**`);
     for (const d of s.destroyed) top.push(`- **${code(d)}**`);
+    top.push("");
   }
   const rows = [
     ...s.replaced.map((r) => `| replace | ${code(r.address)} |`),
@@ -160,7 +162,7 @@ export function renderComment(input: CommentInput): string {
     commentMarker(input.stack),
     `### Terraform plan: ${code(input.stack)}`,
     "",
-    ...(top.length ? [...top, ""] : []),
+    ...top,
     `**${planLine(s)}**`,
     "",
     ...(rows.length ? ["<details><summary>Every change</summary>", "", "| action | address |", "|---|---|", ...rows, "", "</details>", ""] : []),
@@ -174,4 +176,19 @@ export function renderComment(input: CommentInput): string {
   const text = input.planText.replace(/```/g, "ˋˋˋ");
   const shown = text.length <= room ? text : `${text.slice(0, Math.max(0, room))}\n… cut: ${text.length - Math.max(0, room)} more characters (GitHub's comment limit); the whole plan is in the workflow run's log.`;
   return `${head}${open}${shown}${close}${footer}`;
+}
+
+/**
+ * The part of `npm run cost -- --base <dir> --format markdown` about one stack: the section whose heading names
+ * it (up to the next heading of the same or a higher level), or the whole text when no heading does.
+ */
+export function costSectionFor(markdown: string | undefined, stack: string): string | undefined {
+  if (!markdown?.trim()) return undefined;
+  const lines = markdown.split("\n");
+  const names = new RegExp(`^#+\\s(.*[^\\w-])?${stack.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w-])`);
+  const start = lines.findIndex((l) => names.test(l));
+  if (start < 0) return markdown;
+  const level = /^#+/.exec(lines[start]!)![0].length;
+  const end = lines.findIndex((l, i) => i > start && /^#+\s/.test(l) && /^#+/.exec(l)![0].length <= level);
+  return lines.slice(start, end < 0 ? undefined : end).join("\n");
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commentMarker, MAX_COMMENT_CHARS, parsePlan, PlanFormatError, planLine, renderComment, summarize } from "../../../scripts/ci/plan-summary.js";
+import { commentMarker, costSectionFor, MAX_COMMENT_CHARS, parsePlan, PlanFormatError, planLine, renderComment, summarize } from "../../../scripts/ci/plan-summary.js";
 import { findTerraform, mirrorVersions, providerInstallation, terraformEnv } from "../../../scripts/terraform/cli.js";
 import { buildApp } from "../../../stacks/app.js";
 import { PLAN_FIXTURES, producePlanFixtures } from "../../support/plan-fixtures.js";
@@ -86,6 +86,16 @@ describe("plan comment", () => {
     const short = renderComment({ stack: "s", summary, planText: "No changes. ```" });
     expect(short).toContain("No changes. ˋˋˋ"); // a fence in the plan text cannot close the comment's code block
     expect(short).not.toContain("cut:");
+  });
+});
+
+describe("cost section of a stack's comment", () => {
+  const cost = ["# Cost diff", "", "## weather-forecast-prod", "| resource | before | after |", "", "## weather-forecast-prod-eu", "other", "## analytics-prod", "| x |"].join("\n");
+  it("is the section whose heading names the stack, or everything when none does", () => {
+    expect(costSectionFor(cost, "weather-forecast-prod")).toBe("## weather-forecast-prod\n| resource | before | after |\n");
+    expect(costSectionFor(cost, "analytics-prod")).toBe("## analytics-prod\n| x |");
+    expect(costSectionFor("| total | $5 |", "analytics-prod")).toBe("| total | $5 |");
+    expect(costSectionFor("  \n", "analytics-prod")).toBeUndefined();
   });
 });
 
