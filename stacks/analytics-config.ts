@@ -2,6 +2,7 @@ import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/inde
 import type { Workload } from "../modules/capacity/workload.js";
 import { ENFORCED } from "./config.js";
 import type { EnvironmentName } from "./config.js";
+import { deployment, targetOf } from "./deployment.js";
 
 /** Everything that differs between environments of the analytics stack, in one typed object per environment. */
 export interface AnalyticsEnvironmentConfig {
@@ -46,14 +47,14 @@ export interface AnalyticsEnvironmentConfig {
     /** Stage cache; `false` (dev) saves the hourly cache cost. */
     readonly cache: StageCacheProps | false;
     readonly throttling: ThrottlingProps;
+    /** Access logs need API Gateway's account-level CloudWatch role: the bootstrap stack creates it. */
     readonly accessLogRetentionDays: number;
-    /** See `forecastApi.manageAccountCloudWatchRole` in config.ts: one stack per account and region at most. */
-    readonly manageAccountCloudWatchRole: boolean;
   };
 }
 
 const project = "analytics";
-const region = process.env.AWS_REGION ?? "us-east-1";
+/** Each environment's region is its deployment target's (stacks/deployment.ts): synth never reads AWS_REGION. */
+const region = (env: EnvironmentName) => targetOf(deployment, env).region;
 const GB = 1024 ** 3;
 
 /** Shared by every environment: API Gateway gives up at 29 s, so 25 s of Lambda with 15 s of waiting for Athena. */
@@ -81,19 +82,19 @@ export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironment
   dev: {
     environment: "dev",
     project,
-    region,
+    region: region("dev"),
     enforce: ENFORCED.dev,
     // A developer trying queries.
     workload: { ...analyticsTraffic, requestsPerSecond: { peak: 2, average: 0.02 } },
     dataBucket: "analytics-orders-data-dev",
     workgroup: { bytesScannedCutoffPerQuery: 1 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 1, forceDestroy: true },
     queryFunction: { ...queryFunction, logRetentionDays: 7 },
-    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7, manageAccountCloudWatchRole: false },
+    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7 },
   },
   staging: {
     environment: "staging",
     project,
-    region,
+    region: region("staging"),
     enforce: ENFORCED.staging,
     // Release tests and a few reviewers.
     workload: { ...analyticsTraffic, requestsPerSecond: { peak: 5, average: 0.2 } },
@@ -101,12 +102,12 @@ export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironment
     workgroup: { bytesScannedCutoffPerQuery: 1 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 7, forceDestroy: false },
     queryFunction: { ...queryFunction, logRetentionDays: 14 },
     // Same cache as prod, so staging shows prod's cache keys and TTL.
-    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 14, manageAccountCloudWatchRole: false },
+    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 14 },
   },
   prod: {
     environment: "prod",
     project,
-    region,
+    region: region("prod"),
     enforce: ENFORCED.prod,
     // An internal reporting API: the write-ups give no rate for it (seed 003's 1,000 rps is a whole platform's
     // load-test target across seven services); declared, replace with the stage's Count metric.
@@ -116,6 +117,6 @@ export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironment
     workgroup: { bytesScannedCutoffPerQuery: 10 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 7, forceDestroy: false },
     queryFunction: { ...queryFunction, logRetentionDays: 30 },
     // Daily partitions change once a day: 300 s keeps answers fresh while repeated questions never reach Lambda.
-    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 30, manageAccountCloudWatchRole: false },
+    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 30 },
   },
 };

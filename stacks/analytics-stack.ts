@@ -12,6 +12,9 @@ import { analyticsQueryEnv } from "../functions/analytics-query/env.js";
 import type { AnalyticsEnvironmentConfig } from "./analytics-config.js";
 import { functionCode } from "./code-location.js";
 import type { CodeLocation } from "./code-location.js";
+import { deployment } from "./deployment.js";
+import type { DeploymentConfig } from "./deployment.js";
+import { awsProviderSettings } from "./deployment-wiring.js";
 import { lambdaEnvironment } from "./lambda-environment.js";
 
 /** The `orders` table the query catalogue (functions/analytics-query/catalogue.ts) is written against. */
@@ -35,11 +38,12 @@ export class AnalyticsStack extends TerraformStack {
   readonly queryFunction: LambdaFunction;
   readonly api: ApiCache;
 
-  constructor(scope: Construct, id: string, config: AnalyticsEnvironmentConfig, code: CodeLocation) {
+  /** @param deploy where the environment deploys (account guard, region, role to assume); the app adds the backend. */
+  constructor(scope: Construct, id: string, config: AnalyticsEnvironmentConfig, code: CodeLocation, deploy: DeploymentConfig = deployment) {
     super(scope, id);
     const env = config.environment;
     new AwsProvider(this, "aws", {
-      region: config.region,
+      ...awsProviderSettings(deploy, env),
       defaultTags: [{ tags: { project: config.project, environment: env, "managed-by": "cdktn" } }],
     });
 
@@ -103,7 +107,6 @@ export class AnalyticsStack extends TerraformStack {
       cache: a.cache,
       throttling: a.throttling,
       accessLogs: { retentionDays: a.accessLogRetentionDays },
-      createAccountCloudWatchRole: a.manageAccountCloudWatchRole,
     });
 
     new CapacityCheck(this, "capacity", {

@@ -7,6 +7,7 @@ import type { RedisCacheProps } from "../modules/redis-cache/index.js";
 // pull in cdktn and the provider bindings.
 import { networkPreset } from "../modules/network/presets.js";
 import { redisPreset } from "../modules/redis-cache/presets.js";
+import { deployment, targetOf } from "./deployment.js";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
@@ -72,17 +73,14 @@ export interface EnvironmentConfig {
     /** Stage cache; `false` (dev) saves the hourly cache cost and shows fresh handler output while developing. */
     readonly cache: StageCacheProps | false;
     readonly throttling: ThrottlingProps;
+    /** Access logs need API Gateway's account-level CloudWatch role: the bootstrap stack creates it (stacks/bootstrap-stack.ts). */
     readonly accessLogRetentionDays: number;
-    /**
-     * Access logs need API Gateway's account-level CloudWatch role, ONE per account and region. Set this in
-     * exactly one stack per account/region that has none yet; stacks sharing an account must not all set it.
-     */
-    readonly manageAccountCloudWatchRole: boolean;
   };
 }
 
 const project = "weather-forecast";
-const region = process.env.AWS_REGION ?? "us-east-1";
+/** Each environment's region is its deployment target's (stacks/deployment.ts): synth never reads AWS_REGION. */
+const region = (env: EnvironmentName) => targetOf(deployment, env).region;
 /**
  * The forecast provider's base URL, set at synth time (FORECAST_ORIGIN_URL). The default is a reserved `.invalid`
  * name that never resolves: a deployment without the variable answers per-city OriginUnavailable errors instead
@@ -106,7 +104,7 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
   dev: {
     environment: "dev",
     project,
-    region,
+    region: region("dev"),
     enforce: ENFORCED.dev,
     // A developer's reads (1 rps at most, a read every 20 s on average); a container idles out between bursts, so
     // L1 answers less (0.8), there is no L2, and a table entry lives 12 L1 TTLs (3,600 s / 300 s): 0.92.
@@ -125,12 +123,12 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7 },
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: false,
-    forecastApi: { cache: false, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 7, manageAccountCloudWatchRole: false },
+    forecastApi: { cache: false, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 7 },
   },
   staging: {
     environment: "staging",
     project,
-    region,
+    region: region("staging"),
     enforce: ENFORCED.staging,
     // Release tests at a fifth of prod's peak, little traffic otherwise; two warm containers share Redis (L2 answers
     // half of L1's misses), L1 0.95, table 0.92 (see dev). Capacity raised for this peak (docs/cost.md): reads need
@@ -151,12 +149,12 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: { network: networkPreset("staging"), redis: redisPreset("staging") },
     // Same cache as prod, so staging shows prod's cache behaviour (keys, TTL, invalidation rules).
-    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 200, burstLimit: 400 }, accessLogRetentionDays: 14, manageAccountCloudWatchRole: false },
+    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 200, burstLimit: 400 }, accessLogRetentionDays: 14 },
   },
   prod: {
     environment: "prod",
     project,
-    region,
+    region: region("prod"),
     enforce: ENFORCED.prod,
     // The write-ups' only rates: 11.8 ops/s measured in parallel against their table and a target of > 50 ops/s,
     // taken as the average (12) and peak (50) requests/s — replace both with the stage's Count metric once measured.
@@ -184,6 +182,6 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       redis: redisPreset("prod"),
     },
     // Forecasts change hourly at most: 300 s keeps them fresh while most regional reads never reach Lambda.
-    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 1000, burstLimit: 2000 }, accessLogRetentionDays: 30, manageAccountCloudWatchRole: false },
+    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 1000, burstLimit: 2000 }, accessLogRetentionDays: 30 },
   },
 };

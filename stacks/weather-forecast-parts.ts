@@ -34,6 +34,5 @@ export function forecastApiProps(config: EnvironmentConfig, fn: ApiLambdaTarget)
     cache: a.cache,
     throttling: a.throttling,
     accessLogs: { retentionDays: a.accessLogRetentionDays },
-    createAccountCloudWatchRole: a.manageAccountCloudWatchRole,
   };
 }

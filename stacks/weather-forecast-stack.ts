@@ -11,6 +11,9 @@ import { forecastApiEnv } from "../functions/forecast-api/env.js";
 import { functionCode } from "./code-location.js";
 import type { CodeLocation } from "./code-location.js";
 import type { EnvironmentConfig } from "./config.js";
+import { deployment } from "./deployment.js";
+import type { DeploymentConfig } from "./deployment.js";
+import { awsProviderSettings } from "./deployment-wiring.js";
 import { checkedEnvironment, lambdaEnvironment } from "./lambda-environment.js";
 import { forecastApiProps, forecastTableProps } from "./weather-forecast-parts.js";
 
@@ -25,10 +28,11 @@ export class WeatherForecastStack extends TerraformStack {
   readonly network: Network | undefined;
   readonly l2: RedisCache | undefined;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig, code: CodeLocation) {
+  /** @param deploy where the environment deploys (account guard, region, role to assume); the app adds the backend. */
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, code: CodeLocation, deploy: DeploymentConfig = deployment) {
     super(scope, id);
     new AwsProvider(this, "aws", {
-      region: config.region,
+      ...awsProviderSettings(deploy, config.environment),
       defaultTags: [{ tags: { project: config.project, environment: config.environment, "managed-by": "cdktn" } }],
     });
 

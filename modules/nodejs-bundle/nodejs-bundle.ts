@@ -38,7 +38,7 @@ export const NodejsBundle = {
       const started = performance.now();
       bundleSync(b);
       const ahead = b.buildCommand ? `; \`${b.buildCommand}\` builds it ahead of synth` : "";
-      console.error(`nodejs-bundle: built ${b.name} (${stale}) in ${(performance.now() - started).toFixed(0)} ms${ahead}`);
+      console.log(`nodejs-bundle: built ${b.name} (${stale}) in ${(performance.now() - started).toFixed(0)} ms${ahead}`);
     } else {
       const stamp = readStamp(b);
       if (typeof stamp !== "string") enforceBudget(b, { name: b.name, initBytes: stamp.initBytes, totalBytes: stamp.totalBytes, packages: stamp.topPackagesAtInit });

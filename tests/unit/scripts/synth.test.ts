@@ -90,13 +90,13 @@ describe("npm run synth (scripts/synth.ts)", () => {
 
   it("prints every stack with its resource count and monthly cost, then the app's time and its parts", () => {
     const lines = stdout.trim().split("\n");
-    const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
+    const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
     expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[0])).toEqual(stacks);
     for (const line of lines.slice(0, -1)) {
       expect(line).toMatch(/^[\w-]+\s+\d+ resources {2}\$[\d,]+\.\d\d\/month \(\$[\d,]+\.\d\d fixed \+ \$[\d,]+\.\d\d usage\), (capacity ok|capacity: \d+ too low \(warns\)) {2}\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
     }
     expect(lines.at(-1)).toMatch(
-      /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 6 stacks, (-?\d+) ms starting and stopping its thread\)$/,
+      /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 8 stacks, (-?\d+) ms starting and stopping its thread\)$/,
     );
   });
 
@@ -116,7 +116,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
   it("synthesizes into CDKTF_OUTDIR (the cdktn CLI sets it), and records token creation stacks only with --debug-tokens", async () => {
     const cliOutdir = tmp("synth-cli-");
     const debug = await synth(["--debug-tokens"], { CDKTF_OUTDIR: cliOutdir });
-    expect(readdirSync(join(cliOutdir, "stacks")).sort()).toHaveLength(6);
+    expect(readdirSync(join(cliOutdir, "stacks")).sort()).toHaveLength(8);
     expect(debug.stdout).toMatch(/\); token creation stacks recorded \(--debug-tokens\)\n$/);
     expect(stdout).not.toContain("creation stacks");
   }, 120_000);
