@@ -93,16 +93,17 @@ describe("L2Cache storage details", () => {
     const doc = '{"cityId":"lisbon","hourly":[{"tempC":21.5}]}';
     const now = Date.now();
     const textEntry = { value: doc, freshUntil: now + 60_000, staleUntil: now + 60_000 };
-    await l2.setMany([["raw", textEntry]], stringSerializer);
+    const asText = l2.withSerializer(stringSerializer); // the same level (connection, breaker, prefix), another value format
+    await asText.setMany([["raw", textEntry]]);
     await l2.setMany([["json", textEntry]]);
     const stored = await shared.mget(`${prefix}raw`, `${prefix}json`);
     expect(stored[0]!.endsWith(`:${doc}`)).toBe(true);
     expect(stored[1]!.endsWith(`:${JSON.stringify(doc)}`)).toBe(true);
     expect(stored[1]!.length - stored[0]!.length).toBe(JSON.stringify(doc).length - doc.length);
-    const [raw] = await l2.getMany(["raw"], stringSerializer);
+    const [raw] = await asText.getMany(["raw"]);
     expect(raw).toMatchObject({ value: doc });
-    await l2.set("single", textEntry, stringSerializer);
-    expect(await l2.get("single", stringSerializer)).toMatchObject({ value: doc });
+    await asText.set("single", textEntry);
+    expect(await asText.get("single")).toMatchObject({ value: doc });
     expect((await shared.get(`${prefix}single`))!.endsWith(`:${doc}`)).toBe(true);
   });
 
