@@ -19,6 +19,7 @@ import { readConfig } from "../../../functions/lib/config.js";
 import { dynamoStore } from "../../../functions/lib/dynamo/store.js";
 import { dynamoErrors, HttpFaultProxy } from "../../support/http-fault-proxy.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { recordingLogger } from "../../support/recording-logger.js";
 import { createTable, dropTable, dynamoFor, UNHURRIED } from "./fixtures.js";
 
 interface Prefs {
@@ -180,6 +181,17 @@ describe("write-behind", () => {
     expect(behind.totals.failed).toBe(1);
   });
 
+  it("without an onFailure hook, each lost write is an ERROR on the cache's logger, with the store's error", async () => {
+    const logger = recordingLogger();
+    const behind = new WriteBehind(container(unique("behind"), { logger }), store, { maxAttempts: 2, retryBaseMs: 5 });
+    await behind.put("doomed", { theme: "lost?" });
+    proxy.add({ operation: "BatchWriteItem", respond: dynamoErrors.validation });
+    await behind.drain();
+    expect(logger.at("ERROR")).toHaveLength(1);
+    expect(logger.at("ERROR")[0]).toMatchObject({ message: "write-behind: store write failed after retries", details: { key: "doomed", attempts: 2 } });
+    expect((logger.at("ERROR")[0]!.details.error as Error).name).toBe("ValidationException");
+  });
+
   it("does not retry an old value over a newer one written during the flush; the newer one is stored", async () => {
     const name = unique("behind");
     const app: { behind?: WriteBehind<Prefs> } = {};
@@ -243,5 +255,15 @@ describe("table then origin (the bottom of the data path)", () => {
     proxy.add({ operation: "BatchGetItem", respond: dynamoErrors.validation });
     expect(await load(["x1"])).toEqual(new Map([["x1", { theme: "origin" }]]));
     expect(onReadFailure).toHaveBeenCalledTimes(1);
+  });
+
+  it("without hooks, a table read failure is an ERROR on the given logger, with the error", async () => {
+    const logger = recordingLogger();
+    const origin = vi.fn<Loader<Prefs>>(async (keys) => new Map(keys.map((k) => [k, { theme: "origin" }])));
+    const load = tableThenOrigin(store, origin, { writeBack: false, logger });
+    proxy.add({ operation: "BatchGetItem", respond: dynamoErrors.validation });
+    expect(await load(["x2"])).toEqual(new Map([["x2", { theme: "origin" }]]));
+    expect(logger.entries.map((e) => [e.level, e.message])).toEqual([["ERROR", "table read failed; asking the origin"]]);
+    expect(logger.entries[0]!.details.error).toBeInstanceOf(Error);
   });
 });
