@@ -8,15 +8,11 @@ import type { CacheSettings } from "./options.js";
 import type { Flight, LoadMode } from "./outcome.js";
 import type { CallTrace } from "./trace.js";
 
-/** Runs one load (the read pass's L2 → loader step); never rejects. */
-export type LoadFunction<V, U> = (
-  keys: string[],
-  loader: Loader<V, U> | undefined,
-  stale: Map<string, Entry<V>> | undefined,
-  mode: LoadMode,
-  fraction: number,
-  trace?: CallTrace,
-) => Flight<V, U>;
+/** Runs one load: the read pass's L2 → loader step. */
+export interface Loads<V, U> {
+  // A method, not a function-typed property: it keeps MultiLevelCache<V> assignable to MultiLevelCache<V, U>.
+  load(keys: string[], loader: Loader<V, U> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V, U>;
+}
 
 
 /**
@@ -32,7 +28,7 @@ export class Flights<V, U> {
     private readonly settings: CacheSettings,
     private readonly levels: LevelAccess<V>,
     private readonly background: BackgroundTasks,
-    private readonly load: LoadFunction<V, U>,
+    private readonly loads: Loads<V, U>,
   ) {}
 
   /** Keys with a load in flight right now. */
@@ -61,7 +57,7 @@ export class Flights<V, U> {
 
   /** Starts a load that concurrent calls for these keys will join until it settles. */
   start(keys: string[], loader: Loader<V, U>, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V, U> {
-    const flight = this.load(keys, loader, stale, mode, fraction, trace);
+    const flight = this.loads.load(keys, loader, stale, mode, fraction, trace);
     for (const key of keys) this.inflight.set(key, flight);
     // Cleanup runs after the flight settles (always asynchronously, so after the registration above).
     void flight.then((done) => {

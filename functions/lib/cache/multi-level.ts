@@ -67,7 +67,7 @@ export class MultiLevelCache<V, U = never> {
     this.logger = this.settings.logger;
     this.background = new BackgroundTasks((error) => this.settings.onBackgroundError(error));
     this.levels = new LevelAccess(levels, options.serializer, this.settings, this.background);
-    this.flights = new Flights<V, U>(this.settings, this.levels, this.background, (...load) => this.readPass.load(...load));
+    this.flights = new Flights<V, U>(this.settings, this.levels, this.background, { load: (...args) => this.readPass.load(...args) });
     this.readPass = new ReadPass(this.settings, this.levels, this.flights);
   }
 
