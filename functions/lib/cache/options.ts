@@ -61,6 +61,12 @@ const YEAR_MS = 365 * 24 * 3_600_000;
 /** @throws OptionsError naming every bad field, its value and the allowed range. */
 export function validateCacheOptions(options: CacheOptions<unknown>): void {
   const problems = new OptionProblems(`MultiLevelCache ${JSON.stringify(options.name)}`);
+  checkCacheOptions(problems, options);
+  problems.throwIfAny();
+}
+
+/** Adds every problem of `options` to `problems` (for callers with options of their own to check too). */
+export function checkCacheOptions(problems: OptionProblems, options: CacheOptions<unknown>): void {
   problems.check(typeof options.name === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(options.name), "name", options.name, "must be 1–64 characters: letters, digits, '_', '.', '-'");
   problems.range("ttlMs", options.ttlMs, 1, YEAR_MS);
   problems.check(options.ttlMs !== undefined, "ttlMs", options.ttlMs, "is required");
@@ -68,7 +74,6 @@ export function validateCacheOptions(options: CacheOptions<unknown>): void {
   problems.range("negativeTtlMs", options.negativeTtlMs, 0, YEAR_MS);
   problems.range("jitterPct", options.jitterPct, 0, 50);
   problems.check(!options.staleWhileRevalidate || (options.graceMs ?? 0) > 0, "staleWhileRevalidate", options.staleWhileRevalidate, "needs graceMs > 0 (how long a stale value may be served)");
-  problems.throwIfAny();
 }
 
 export function cacheSettings(options: CacheOptions<unknown>): CacheSettings {
