@@ -4,7 +4,7 @@ import { toError } from "./background.js";
 import type { Entry } from "./entry.js";
 import { L2Error } from "./errors.js";
 import { takesSerializer } from "./level.js";
-import type { CacheLevel, SyncCacheLevel } from "./level.js";
+import type { Awaitable, CacheLevel, SyncCacheLevel } from "./level.js";
 import type { CacheSettings } from "./options.js";
 import type { Serializer } from "./serializer.js";
 
@@ -96,34 +96,28 @@ export class LevelAccess<V> {
   }
 
   /** Written entries: to L1, then (awaited) to L2. */
-  async write(entries: ReadonlyArray<readonly [string, Entry<V>]>): Promise<WriteResult> {
+  write(entries: ReadonlyArray<readonly [string, Entry<V>]>): Promise<WriteResult> {
     const full = entries.map(([key, entry]) => [this.prefix + key, entry] as const);
     this.l1?.setMany(full);
-    if (!this.l2) return { l2: "none" };
-    try {
-      await this.l2.setMany(full);
-      return { l2: "written" };
-    } catch (err) {
-      return this.writeFailed("write", err, entries.length);
-    }
+    return this.awaitL2("write", full.length, (l2) => l2.setMany(full));
   }
 
-  async delete(keys: readonly string[]): Promise<WriteResult> {
+  delete(keys: readonly string[]): Promise<WriteResult> {
     const full = keys.map((k) => this.prefix + k);
     this.l1?.delete(full);
-    if (!this.l2) return { l2: "none" };
-    try {
-      await this.l2.delete(full);
-      return { l2: "written" };
-    } catch (err) {
-      return this.writeFailed("delete", err, keys.length);
-    }
+    return this.awaitL2("delete", full.length, (l2) => l2.delete(full));
   }
 
-  private writeFailed(operation: L2Operation, err: unknown, keys: number): WriteResult {
-    this.settings.metrics.counters.l2WriteErrors++;
-    const error = this.l2Failed(operation, err, keys);
-    return { l2: error.reason === "circuit-open" ? "skipped" : "failed", error };
+  private async awaitL2(operation: "write" | "delete", keys: number, work: (l2: CacheLevel<V>) => Awaitable<void>): Promise<WriteResult> {
+    if (!this.l2) return { l2: "none" };
+    try {
+      await work(this.l2);
+      return { l2: "written" };
+    } catch (err) {
+      this.settings.metrics.counters.l2WriteErrors++;
+      const error = this.l2Failed(operation, err, keys);
+      return { l2: error.reason === "circuit-open" ? "skipped" : "failed", error };
+    }
   }
 
   private l2Failed(operation: L2Operation, err: unknown, keys: number): L2Error {

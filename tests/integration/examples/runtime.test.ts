@@ -7,47 +7,22 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it, vi } from "vitest";
 import { preferences } from "../../../examples/runtime/cache-aside.js";
 import { CityDirectory } from "../../../examples/runtime/cached-method.js";
 import type { CityInfo } from "../../../examples/runtime/cached-method.js";
 import { exchangeRates } from "../../../examples/runtime/refresh-ahead.js";
 import { lastSeenHandler } from "../../../examples/runtime/write-behind.js";
 import { profiles } from "../../../examples/runtime/write-through.js";
-import { cacheOf, dynamoStore, L1Cache, L2Cache, MultiLevelCache, StoreWriteError } from "../../../functions/lib/index.js";
-import type { CacheFactory, CacheOptions, Loader } from "../../../functions/lib/index.js";
-import { createRedisClient } from "../../../functions/lib/clients/redis.js";
-import type { RedisClient } from "../../../functions/lib/clients/redis.js";
-import { readConfig } from "../../../functions/lib/config.js";
-import { dynamoErrors, HttpFaultProxy } from "../../support/http-fault-proxy.js";
+import { cacheOf, dynamoStore, L1Cache, MultiLevelCache, StoreWriteError } from "../../../functions/lib/index.js";
+import type { CacheFactory, CacheOptions, L2Cache, Loader } from "../../../functions/lib/index.js";
+import { dynamoErrors } from "../../support/http-fault-proxy.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { projectRoot } from "../../support/project-root.js";
-import { createTable, dropTable, dynamoFor, UNHURRIED } from "../lib/fixtures.js";
+import { UNHURRIED } from "../lib/fixtures.js";
+import { dynamo, l2, proxy, redis, table, useTableAndRedis } from "../lib/table-and-redis.js";
 
-let proxy: HttpFaultProxy;
-let dynamo: DynamoDBClient;
-let table: string;
-let redis: RedisClient;
-let l2: L2Cache;
-
-beforeAll(async () => {
-  proxy = await HttpFaultProxy.start(inject("dynamoEndpoint"));
-  dynamo = dynamoFor(proxy.endpoint);
-  table = await createTable(dynamo);
-  redis = createRedisClient(readConfig({ AWS_REGION: "us-east-1", REDIS_URL: inject("redisUrl"), REDIS_COMMAND_TIMEOUT_MS: "2000" }).redis!, { onError: () => undefined });
-  l2 = new L2Cache({ redis, keyPrefix: `examples-${randomUUID()}:`, timeoutMs: 2000 });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropTable(dynamo, table);
-  dynamo.destroy();
-  await proxy.stop();
-});
-beforeEach(async () => {
-  await proxy.idle();
-  proxy.reset();
-});
+useTableAndRedis("examples");
 
 /** One container's cache factory: its own L1 over the shared Redis (what containerCache is in Lambda). */
 function container(clock?: ManualClock): CacheFactory {
