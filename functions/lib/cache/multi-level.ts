@@ -99,11 +99,11 @@ export class MultiLevelCache<V, U = never> {
    * `uncached(value)` answers without storing.
    */
   async getOrSet(key: string, produce: (key: string) => Promise<V | Uncached<U> | undefined>, options?: GetOptions): Promise<V | U | undefined> {
-    const loader = async ([k]: string[]) => {
+    // An inline arrow, not a named const: tools that keep function names (tsx) would rename it on every call.
+    return this.get(key, (async ([k]: string[]) => {
       const value = await produce(k!);
       return value === undefined ? NO_VALUES : new Map([[k!, value]]);
-    };
-    return this.get(key, loader as Loader<V, U>, options);
+    }) as Loader<V, U>, options);
   }
 
   /** Writes a value to L1 and (awaited) L2. An L2 failure is reported in the result (and logged), not thrown. */
