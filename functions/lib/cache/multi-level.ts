@@ -77,16 +77,21 @@ export class MultiLevelCache<V, U = never> {
    * @throws CacheLoadError when the loader failed for some keys that had no stale value to fall back on;
    *   its `partial` holds everything that was resolved.
    */
-  async getMany(keys: Iterable<string>, loader?: Loader<V, U>, options?: GetOptions): Promise<Map<string, V | U>> {
-    const fraction = options?.refreshAheadFraction ?? 0;
-    if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`refreshAheadFraction = ${fraction}: must be at least 0 and below 1`);
-    const trace = options?.trace;
-    const l1Started = traceStart(trace);
-    const scan = this.readPass.scanL1(keys, loader !== undefined, fraction, trace);
-    traceElapsed(trace, "l1Ms", l1Started);
-    if (scan.refresh !== undefined && loader !== undefined) this.flights.refreshInBackground(scan.refresh, loader, "refresh", fraction);
-    if (scan.owned === undefined && scan.joinedKeys === undefined) return scan.result;
-    return this.readPass.settle(scan, loader, fraction, trace);
+  getMany(keys: Iterable<string>, loader?: Loader<V, U>, options?: GetOptions): Promise<Map<string, V | U>> {
+    // Not `async`: a call answered by L1 alone, or one that joins a load, allocates one promise, not two.
+    try {
+      const fraction = options?.refreshAheadFraction ?? 0;
+      if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`refreshAheadFraction = ${fraction}: must be at least 0 and below 1`);
+      const trace = options?.trace;
+      const l1Started = traceStart(trace);
+      const scan = this.readPass.scanL1(keys, loader !== undefined, fraction, trace);
+      traceElapsed(trace, "l1Ms", l1Started);
+      if (scan.refresh !== undefined && loader !== undefined) this.flights.refreshInBackground(scan.refresh, loader, "refresh", fraction);
+      if (scan.owned === undefined && scan.joinedKeys === undefined) return Promise.resolve(scan.result);
+      return this.readPass.settle(scan, loader, fraction, trace);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** One value; see {@link getMany}. */
