@@ -4,14 +4,16 @@
  *
  * Two caches (both L1 → L2 Redis):
  * - `results`: final results by `resultKey` (query + SQL version + parameter literals) and by `exec:<id>`;
- *   only SUCCEEDED results are stored, for the cache TTL.
+ *   only SUCCEEDED results are stored, for the cache TTL. A load that ends pending answers `uncached(outcome)`:
+ *   the caller (and any request that joined the load) gets it, no level stores it.
  * - `executions`: the execution started for a result key (`key:<resultKey>`), so a request arriving while
  *   the same query still runs — in any container sharing Redis — waits on that execution instead of starting
  *   (and paying for) another; and the request behind an id (`id:<executionId>`), so a poll that finishes an
  *   execution also fills the result key.
  */
 import { CacheLoadError } from "../lib/cache/errors.js";
-import type { MultiLevelCache } from "../lib/cache/multi-level.js";
+import { newCallTrace, uncached } from "../lib/cache/multi-level.js";
+import type { CallTrace, MultiLevelCache } from "../lib/cache/multi-level.js";
 import type { ColumnSpec, QueryDefinition, Row } from "./catalogue-types.js";
 import { QueryFailedError, statsOf } from "./execution.js";
 import type { ExecutionStats } from "./execution.js";
@@ -47,6 +49,9 @@ export type Outcome =
       readonly execution: ExecutionStats;
     };
 
+/** An execution still running (or its result pages unread) when the budget ran out: answered, never cached. */
+export type PendingOutcome = Extract<Outcome, { kind: "pending" }>;
+
 /** Absolute times (epoch ms): stop polling at `waitUntil`, stop reading pages at `readUntil`. */
 export interface Budget {
   readonly waitUntil: number;
@@ -59,7 +64,7 @@ export type ExecutionObserver = (query: string, stats: ExecutionStats, polls: nu
 export interface AnalyticsServiceOptions {
   readonly runner: AthenaQueryRunner;
   readonly catalogue: readonly QueryDefinition[];
-  readonly results: MultiLevelCache<QueryResult>;
+  readonly results: MultiLevelCache<QueryResult, PendingOutcome>;
   readonly executions: MultiLevelCache<ExecutionRecord>;
   readonly onExecution?: ExecutionObserver;
 }
@@ -67,7 +72,7 @@ export interface AnalyticsServiceOptions {
 export class AnalyticsService {
   private readonly runner: AthenaQueryRunner;
   private readonly catalogue: readonly QueryDefinition[];
-  private readonly results: MultiLevelCache<QueryResult>;
+  private readonly results: MultiLevelCache<QueryResult, PendingOutcome>;
   private readonly executions: MultiLevelCache<ExecutionRecord>;
   private readonly onExecution: ExecutionObserver;
 
@@ -79,49 +84,48 @@ export class AnalyticsService {
     this.onExecution = options.onExecution ?? (() => undefined);
   }
 
-  /** A validated query: from the cache, or run on Athena until `budget` runs out (then pending). */
+  /** A validated query: from the cache, or run on Athena until `budget` runs out (then pending, not cached). */
   async run(parsed: ParsedQuery, budget: Budget): Promise<Outcome> {
-    let outcome: Outcome | undefined;
-    const result = await unwrap(parsed.resultKey, () =>
-      this.results.getOrSet(parsed.resultKey, async () => {
-        outcome = await this.execute(parsed, budget);
-        return outcome.kind === "result" ? outcome.result : undefined;
-      }),
+    const trace = newCallTrace();
+    const answer = await unwrap(parsed.resultKey, () =>
+      this.results.getOrSet(
+        parsed.resultKey,
+        async () => {
+          const outcome = await this.execute(parsed, budget);
+          if (outcome.kind === "pending") return uncached(outcome);
+          await this.results.set(`exec:${outcome.result.execution.executionId}`, outcome.result);
+          return outcome.result;
+        },
+        { trace },
+      ),
     );
-    if (outcome === undefined) {
-      if (result) return { kind: "result", result, cache: "hit" };
-      // Joined another request's load in this container that ended pending: wait on its execution too.
-      outcome = await this.execute(parsed, budget);
-      if (outcome.kind === "result") await this.results.set(parsed.resultKey, outcome.result);
-    }
-    if (outcome.kind === "result") await this.results.set(`exec:${outcome.result.execution.executionId}`, outcome.result);
-    return outcome;
+    return outcomeOf(answer, trace);
   }
 
   /** An execution of this API by id: its result when SUCCEEDED (and then cached), pending while it runs. */
   async poll(executionId: string, budget: Budget): Promise<Outcome> {
     const key = `exec:${executionId}`;
-    let outcome: Outcome | undefined;
-    let record: ExecutionRecord | undefined;
-    const result = await unwrap(key, () =>
-      this.results.getOrSet(key, async () => {
-        const execution = await this.runner.describe(executionId);
-        // Which catalogue query ran: as recorded when this API started it, else by its exact SQL text.
-        const found = await this.executions.get(`id:${executionId}`);
-        const definition = this.catalogue.find((q) => q.name === found?.query) ?? this.catalogue.find((q) => q.sql === execution.Query);
-        // Only executions of catalogue queries in this API's database are readable here.
-        if (!definition || execution.QueryExecutionContext?.Database !== this.runner.database) throw new ExecutionNotFoundError(executionId);
-        record = found?.query === definition.name ? found : undefined;
-        outcome = await this.finish(definition, { execution, state: stateOf(execution), polls: 1 }, record, budget);
-        return outcome.kind === "result" ? outcome.result : undefined;
-      }),
+    const trace = newCallTrace();
+    const answer = await unwrap(key, () =>
+      this.results.getOrSet(
+        key,
+        async () => {
+          const execution = await this.runner.describe(executionId);
+          // Which catalogue query ran: as recorded when this API started it, else by its exact SQL text.
+          const found = await this.executions.get(`id:${executionId}`);
+          const definition = this.catalogue.find((q) => q.name === found?.query) ?? this.catalogue.find((q) => q.sql === execution.Query);
+          // Only executions of catalogue queries in this API's database are readable here.
+          if (!definition || execution.QueryExecutionContext?.Database !== this.runner.database) throw new ExecutionNotFoundError(executionId);
+          const record = found?.query === definition.name ? found : undefined;
+          const outcome = await this.finish(definition, { execution, state: stateOf(execution), polls: 1 }, record, budget);
+          if (outcome.kind === "pending") return uncached(outcome);
+          if (record) await this.results.set(record.resultKey, outcome.result);
+          return outcome.result;
+        },
+        { trace },
+      ),
     );
-    if (outcome === undefined) {
-      if (result) return { kind: "result", result, cache: "hit" };
-      throw new Error(`poll of ${executionId} joined a load that left no outcome`);
-    }
-    if (outcome.kind === "result" && record) await this.results.set(record.resultKey, outcome.result);
-    return outcome;
+    return outcomeOf(answer, trace);
   }
 
   /** Waits on the execution already running for this key, or starts one. */
@@ -171,6 +175,14 @@ export class AnalyticsService {
       },
     };
   }
+}
+
+/** The cache's answer as an outcome: a result is a `miss` when this call ran the load, a `hit` otherwise. */
+function outcomeOf(answer: QueryResult | PendingOutcome | undefined, trace: CallTrace): Outcome {
+  // The load always answers (a result, or the pending outcome uncached), so only a bug gets here.
+  if (answer === undefined) throw new Error("the results cache answered nothing for a load that always answers");
+  if ("kind" in answer) return answer;
+  return { kind: "result", result: answer, cache: trace.loaded > 0 ? "miss" : "hit" };
 }
 
 /** The cache reports a loader failure as CacheLoadError; callers want the loader's own error. */

@@ -31,6 +31,9 @@ export { createHttpHandler } from "./clients/http-handler.js";
 // the Secrets Manager token) directly; container.ts loads both on demand.
 export type { CreateRedisOptions, RedisClient, RedisClientPlan } from "./clients/redis.js";
 
+export { argumentsKey, CacheKeyError } from "./cache/arguments-key.js";
+export { cached, cacheOf } from "./cache/cached.js";
+export type { CachedOptions, CacheFactory } from "./cache/cached.js";
 export { CircuitBreaker } from "./cache/circuit-breaker.js";
 export type { BreakerState, CircuitBreakerOptions } from "./cache/circuit-breaker.js";
 export { systemClock } from "./cache/clock.js";
@@ -42,11 +45,14 @@ export { L1Cache } from "./cache/l1.js";
 export type { L1Options } from "./cache/l1.js";
 export { L2Cache } from "./cache/l2.js";
 export type { L2Options } from "./cache/l2.js";
-export type { CacheLevel } from "./cache/level.js";
+export type { CacheLevel, SerializingCacheLevel, SyncCacheLevel } from "./cache/level.js";
+export { uncached, Uncached } from "./cache/loader.js";
+export type { Loaded, Loader } from "./cache/loader.js";
 export { CacheMetrics } from "./cache/metrics.js";
 export type { CacheCounters, LatencySummary, MetricsSnapshot } from "./cache/metrics.js";
-export { MultiLevelCache, newCallTrace } from "./cache/multi-level.js";
-export type { CacheLevels, CacheOptions, CallTrace, GetOptions, Loader, WriteResult } from "./cache/multi-level.js";
+export { MultiLevelCache } from "./cache/multi-level.js";
+export type { CacheLevels, GetOptions, WriteResult } from "./cache/multi-level.js";
+export type { CacheOptions } from "./cache/options.js";
 export { cachePresets } from "./cache/presets.js";
 export type { CachePreset, CachePresetName } from "./cache/presets.js";
 export { jsonSerializer, stringSerializer } from "./cache/serializer.js";
@@ -61,6 +67,8 @@ export type { KeyValueStore, PutReport } from "./cache/strategies/store.js";
 export { WriteBehind } from "./cache/strategies/write-behind.js";
 export type { FlushReport, WriteBehindOptions, WriteFailure } from "./cache/strategies/write-behind.js";
 export { WriteThrough } from "./cache/strategies/write-through.js";
+export { newCallTrace } from "./cache/trace.js";
+export type { CallTrace } from "./cache/trace.js";
 
 export { batchGet, BatchGetResult, MAX_BATCH_GET_KEYS } from "./dynamo/batch-get.js";
 export type { BatchGetOptions, KeyOutcome } from "./dynamo/batch-get.js";

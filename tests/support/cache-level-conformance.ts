@@ -14,9 +14,10 @@ const MINUTE = 60_000;
 
 /**
  * The contract every cache level (L1, L2, …) honours, as one suite run against each — the way bentocache
- * runs one driver suite against every driver. `setup` gives a fresh, empty level per test.
+ * runs one driver suite against every driver. `setup` gives a fresh, empty level per test. A level that claims to
+ * be a SyncCacheLevel (usable as L1) says `{ synchronous: true }` and is checked to answer without promises.
  */
-export function describeCacheLevelContract(name: string, setup: () => Promise<LevelFixture> | LevelFixture): void {
+export function describeCacheLevelContract(name: string, setup: () => Promise<LevelFixture> | LevelFixture, kind: { synchronous?: boolean } = {}): void {
   describe(`${name} honours the cache level contract`, () => {
     let fx: LevelFixture;
     let level: CacheLevel<unknown>;
@@ -95,6 +96,15 @@ export function describeCacheLevelContract(name: string, setup: () => Promise<Le
       expect(got[0]).toBeUndefined();
       expect(got[1]).toMatchObject({ value: "l" });
     });
+
+    if (kind.synchronous) {
+      it("answers synchronously, as a SyncCacheLevel must (the L1 pass of a getMany does no I/O)", () => {
+        const e = entry("now");
+        const answers = [level.set("sync", e), level.setMany([["sync2", e]]), level.get("sync"), level.getMany(["sync", "sync2"]), level.delete("sync")];
+        expect(answers.some((a) => a instanceof Promise)).toBe(false);
+        expect(answers[2]).toMatchObject({ value: "now" });
+      });
+    }
 
     it("treats setting an already-expired entry as a delete", async () => {
       await level.set("gone", entry("present"));

@@ -24,8 +24,10 @@ export class CircuitBreaker {
   private openedAt = 0;
   private current: BreakerState = "closed";
   private trialInFlight = false;
-  private readonly threshold: number;
-  private readonly cooldownMs: number;
+  /** Consecutive failures that open the breaker. */
+  readonly threshold: number;
+  /** How long an open breaker rejects before one trial. */
+  readonly cooldownMs: number;
   private readonly clock: Clock;
   /** How many times the breaker has opened (for metrics and tests). */
   opened = 0;

@@ -14,6 +14,7 @@ import { describeCacheLevelContract } from "../../support/cache-level-conformanc
 import { freePort } from "../../support/free-port.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { RedisServer } from "../../support/redis-server.js";
+import { recordingLogger } from "../../support/recording-logger.js";
 import { SilentTcpServer } from "../../support/silent-tcp-server.js";
 
 /** The kit's Redis settings for a URL, as a function would read them from its environment. */
@@ -93,16 +94,17 @@ describe("L2Cache storage details", () => {
     const doc = '{"cityId":"lisbon","hourly":[{"tempC":21.5}]}';
     const now = Date.now();
     const textEntry = { value: doc, freshUntil: now + 60_000, staleUntil: now + 60_000 };
-    await l2.setMany([["raw", textEntry]], stringSerializer);
+    const asText = l2.withSerializer(stringSerializer); // the same level (connection, breaker, prefix), another value format
+    await asText.setMany([["raw", textEntry]]);
     await l2.setMany([["json", textEntry]]);
     const stored = await shared.mget(`${prefix}raw`, `${prefix}json`);
     expect(stored[0]!.endsWith(`:${doc}`)).toBe(true);
     expect(stored[1]!.endsWith(`:${JSON.stringify(doc)}`)).toBe(true);
     expect(stored[1]!.length - stored[0]!.length).toBe(JSON.stringify(doc).length - doc.length);
-    const [raw] = await l2.getMany(["raw"], stringSerializer);
+    const [raw] = await asText.getMany(["raw"]);
     expect(raw).toMatchObject({ value: doc });
-    await l2.set("single", textEntry, stringSerializer);
-    expect(await l2.get("single", stringSerializer)).toMatchObject({ value: doc });
+    await asText.set("single", textEntry);
+    expect(await asText.get("single")).toMatchObject({ value: doc });
     expect((await shared.get(`${prefix}single`))!.endsWith(`:${doc}`)).toBe(true);
   });
 
@@ -119,6 +121,24 @@ describe("L2Cache storage details", () => {
     expect(onDecodeError.mock.calls[0]![0]).toBe(`${prefix}garbage`);
   });
 
+  it("without an onDecodeError hook, an undecodable value is one WARN to the level's logger, with the key and the error", async () => {
+    const prefix = `bad-${randomUUID()}:`;
+    const logger = recordingLogger();
+    const l2 = new L2Cache({ redis: shared, keyPrefix: prefix, timeoutMs: 2000, logger });
+    await shared.set(`${prefix}garbage`, "not an envelope", "PX", 60_000);
+    expect(await l2.get("garbage")).toBeUndefined();
+    expect(logger.entries).toHaveLength(1);
+    expect(logger.entries[0]).toMatchObject({ level: "WARN", message: "undecodable L2 cache entry treated as a miss", details: { key: `${prefix}garbage` } });
+    expect((logger.entries[0]!.details.error as Error).name).toBe("EnvelopeError");
+  });
+
+  it("a serializer view shares its level's connection and breaker", async () => {
+    const l2 = new L2Cache<string>({ redis: shared, keyPrefix: `view-${randomUUID()}:`, timeoutMs: 2000 });
+    const view = l2.withSerializer(stringSerializer);
+    expect(view.breaker).toBe(l2.breaker);
+    expect(view.redisKey("k")).toBe(l2.redisKey("k"));
+  });
+
   it("connects on first use (lazyConnect) and works through a provider function", async () => {
     const client = createRedisClient(redisConfig(inject("redisUrl")), quiet);
     expect(client.status).toBe("wait");
@@ -133,6 +153,12 @@ describe("L2Cache storage details", () => {
       client.disconnect();
     }
   });
+});
+
+describeCacheLevelContract("an L2Cache view with its own serializer (base64 of JSON)", () => {
+  const clock = new ManualClock();
+  const base64Json = { encode: (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64"), decode: (t: string) => JSON.parse(Buffer.from(t, "base64").toString()) as unknown };
+  return { level: new L2Cache({ redis: shared, keyPrefix: `conf-${randomUUID()}:`, clock: clock.read, timeoutMs: 2000 }).withSerializer(base64Json), clock };
 });
 
 describe("L2Cache when Redis is in trouble", () => {
@@ -196,6 +222,36 @@ describe("L2Cache when Redis is in trouble", () => {
       );
       expect(breaker.state).toBe("closed");
       expect(await l2.get("a")).toMatchObject({ value: "after" });
+    } finally {
+      client.disconnect();
+      await server.stop();
+    }
+  });
+
+  it("logs the outage as breaker transitions — opened, trial, closed — not one line per skipped operation", async () => {
+    const server = await RedisServer.start();
+    const client = createRedisClient(redisConfig(server.url), quiet);
+    const logger = recordingLogger();
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker({ threshold: 2, cooldownMs: 50, clock: clock.read });
+    const l2 = new L2Cache({ redis: client, keyPrefix: "logged:", timeoutMs: 2000, breaker, logger });
+    try {
+      await l2.set("a", entry("before"));
+      await server.stop();
+      for (let i = 0; i < 10; i++) await l2.getMany(["a"]).catch(() => undefined);
+      expect(logger.entries.map((e) => e.message)).toEqual(["L2 circuit breaker opened after 2 consecutive failures: Redis is skipped for 50 ms"]);
+      await server.start();
+      await vi.waitFor(
+        async () => {
+          clock.advance(50); // each try is the one trial after a cool-down
+          await l2.set("a", entry("after"));
+        },
+        { timeout: 10_000, interval: 60 },
+      );
+      const messages = logger.entries.map((e) => e.message);
+      expect(messages.at(-2)).toBe("L2 circuit breaker half-open: one trial operation goes to Redis");
+      expect(messages.at(-1)).toBe("L2 circuit breaker closed: Redis answers again");
+      expect(logger.at("INFO").filter((e) => e.details.breaker === "closed")).toHaveLength(1);
     } finally {
       client.disconnect();
       await server.stop();

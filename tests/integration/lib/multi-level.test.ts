@@ -4,7 +4,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CircuitBreaker } from "../../../functions/lib/cache/circuit-breaker.js";
 import { L1Cache } from "../../../functions/lib/cache/l1.js";
 import { L2Cache } from "../../../functions/lib/cache/l2.js";
-import { MultiLevelCache, newCallTrace } from "../../../functions/lib/cache/multi-level.js";
+import { MultiLevelCache, newCallTrace, uncached } from "../../../functions/lib/cache/multi-level.js";
 import type { Loader } from "../../../functions/lib/cache/multi-level.js";
 import type { KeyValueStore } from "../../../functions/lib/cache/strategies/store.js";
 import { createRedisClient } from "../../../functions/lib/clients/redis.js";
@@ -198,6 +198,19 @@ describe("stale-while-revalidate and negative caching across containers (through
     expect(await second.get("atlantis", counted)).toBeUndefined();
     expect(counted).toHaveBeenCalledTimes(1);
     expect(second.metrics.counters).toMatchObject({ l2Hits: 1, negativeHits: 1 });
+  });
+
+  it("an uncached loader answer reaches no Redis key: another container asks the loader again", async () => {
+    const prefix = `uncached-${randomUUID()}:`;
+    const l2 = new L2Cache<Forecast>({ redis, keyPrefix: prefix, timeoutMs: 2000 });
+    const make = () => new MultiLevelCache<Forecast, { pending: true }>({ l1: new L1Cache<Forecast>(), l2 }, { name: "partial", ttlMs: 60_000, negativeTtlMs: 10_000 });
+    const counted = vi.fn<Loader<Forecast, { pending: true }>>(async (keys) => new Map(keys.map((k) => [k, k === "city-001" ? forecastOf(k) : uncached({ pending: true as const })])));
+    const first = make();
+    expect(await first.getMany(["city-001", "city-002"], counted)).toEqual(new Map<string, Forecast | { pending: true }>([["city-001", forecastOf("city-001")], ["city-002", { pending: true }]]));
+    await first.drain();
+    expect(await redis.exists(`${prefix}partial:city-001`, `${prefix}partial:city-002`)).toBe(1);
+    await make().getMany(["city-001", "city-002"], counted);
+    expect(counted.mock.calls.map(([keys]) => keys)).toEqual([["city-001", "city-002"], ["city-002"]]);
   });
 });
 

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { L1Cache } from "../../../functions/lib/cache/l1.js";
-import { L2Cache } from "../../../functions/lib/cache/l2.js";
+import type { L2Cache } from "../../../functions/lib/cache/l2.js";
 import { MultiLevelCache } from "../../../functions/lib/cache/multi-level.js";
 import type { CacheOptions, Loader } from "../../../functions/lib/cache/multi-level.js";
 import { CacheAside } from "../../../functions/lib/cache/strategies/cache-aside.js";
@@ -13,48 +12,27 @@ import type { KeyValueStore } from "../../../functions/lib/cache/strategies/stor
 import { WriteBehind } from "../../../functions/lib/cache/strategies/write-behind.js";
 import type { WriteFailure } from "../../../functions/lib/cache/strategies/write-behind.js";
 import { WriteThrough } from "../../../functions/lib/cache/strategies/write-through.js";
-import { createRedisClient } from "../../../functions/lib/clients/redis.js";
-import type { RedisClient } from "../../../functions/lib/clients/redis.js";
-import { readConfig } from "../../../functions/lib/config.js";
 import { dynamoStore } from "../../../functions/lib/dynamo/store.js";
-import { dynamoErrors, HttpFaultProxy } from "../../support/http-fault-proxy.js";
+import { dynamoErrors } from "../../support/http-fault-proxy.js";
 import { ManualClock } from "../../support/manual-clock.js";
-import { createTable, dropTable, dynamoFor, UNHURRIED } from "./fixtures.js";
+import { recordingLogger } from "../../support/recording-logger.js";
+import { UNHURRIED } from "./fixtures.js";
+import { dynamo, l2, proxy, table, useTableAndRedis } from "./table-and-redis.js";
 
 interface Prefs {
   theme: string;
 }
 
-let proxy: HttpFaultProxy;
-let dynamo: DynamoDBClient;
-let table: string;
-let store: KeyValueStore<Prefs>;
-let redis: RedisClient;
-let l2: L2Cache<Prefs>;
+useTableAndRedis("strategies");
 
-beforeAll(async () => {
-  proxy = await HttpFaultProxy.start(inject("dynamoEndpoint"));
-  dynamo = dynamoFor(proxy.endpoint);
-  table = await createTable(dynamo);
+let store: KeyValueStore<Prefs>;
+beforeAll(() => {
   store = dynamoStore<Prefs>({ client: dynamo, table, read: UNHURRIED, write: UNHURRIED });
-  const config = readConfig({ AWS_REGION: "us-east-1", REDIS_URL: inject("redisUrl"), REDIS_COMMAND_TIMEOUT_MS: "2000" });
-  redis = createRedisClient(config.redis!, { onError: () => undefined });
-  l2 = new L2Cache<Prefs>({ redis, keyPrefix: `strategies-${randomUUID()}:`, timeoutMs: 2000 });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropTable(dynamo, table);
-  dynamo.destroy();
-  await proxy.stop();
-});
-beforeEach(async () => {
-  await proxy.idle();
-  proxy.reset();
 });
 
 /** One container's view: its own L1 over the shared Redis L2. */
 function container(name: string, options: Partial<CacheOptions<Prefs>> = {}) {
-  return new MultiLevelCache<Prefs>({ l1: new L1Cache<Prefs>(), l2 }, { name, ttlMs: 60_000, ...options });
+  return new MultiLevelCache<Prefs>({ l1: new L1Cache<Prefs>(), l2: l2 as L2Cache<Prefs> }, { name, ttlMs: 60_000, ...options });
 }
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -180,6 +158,17 @@ describe("write-behind", () => {
     expect(behind.totals.failed).toBe(1);
   });
 
+  it("without an onFailure hook, each lost write is an ERROR on the cache's logger, with the store's error", async () => {
+    const logger = recordingLogger();
+    const behind = new WriteBehind(container(unique("behind"), { logger }), store, { maxAttempts: 2, retryBaseMs: 5 });
+    await behind.put("doomed", { theme: "lost?" });
+    proxy.add({ operation: "BatchWriteItem", respond: dynamoErrors.validation });
+    await behind.drain();
+    expect(logger.at("ERROR")).toHaveLength(1);
+    expect(logger.at("ERROR")[0]).toMatchObject({ message: "write-behind: store write failed after retries", details: { key: "doomed", attempts: 2 } });
+    expect((logger.at("ERROR")[0]!.details.error as Error).name).toBe("ValidationException");
+  });
+
   it("does not retry an old value over a newer one written during the flush; the newer one is stored", async () => {
     const name = unique("behind");
     const app: { behind?: WriteBehind<Prefs> } = {};
@@ -209,7 +198,7 @@ describe("refresh-ahead", () => {
     const clock = new ManualClock();
     await store.putMany(new Map([["hot", { theme: "v1" }]]));
     const loader = vi.fn<Loader<Prefs>>((keys) => store.getMany(keys));
-    const cache = new MultiLevelCache<Prefs>({ l1: new L1Cache<Prefs>({ clock: clock.read }), l2 }, { name, ttlMs: 60_000, jitterPct: 0, clock: clock.read });
+    const cache = new MultiLevelCache<Prefs>({ l1: new L1Cache<Prefs>({ clock: clock.read }), l2: l2 as L2Cache<Prefs> }, { name, ttlMs: 60_000, jitterPct: 0, clock: clock.read });
     const ahead = new RefreshAhead(cache, loader, { fraction: 0.25 });
     expect(await ahead.get("hot")).toEqual({ theme: "v1" });
     await ahead.drain();
@@ -243,5 +232,15 @@ describe("table then origin (the bottom of the data path)", () => {
     proxy.add({ operation: "BatchGetItem", respond: dynamoErrors.validation });
     expect(await load(["x1"])).toEqual(new Map([["x1", { theme: "origin" }]]));
     expect(onReadFailure).toHaveBeenCalledTimes(1);
+  });
+
+  it("without hooks, a table read failure is an ERROR on the given logger, with the error", async () => {
+    const logger = recordingLogger();
+    const origin = vi.fn<Loader<Prefs>>(async (keys) => new Map(keys.map((k) => [k, { theme: "origin" }])));
+    const load = tableThenOrigin(store, origin, { writeBack: false, logger });
+    proxy.add({ operation: "BatchGetItem", respond: dynamoErrors.validation });
+    expect(await load(["x2"])).toEqual(new Map([["x2", { theme: "origin" }]]));
+    expect(logger.entries.map((e) => [e.level, e.message])).toEqual([["ERROR", "table read failed; asking the origin"]]);
+    expect(logger.entries[0]!.details.error).toBeInstanceOf(Error);
   });
 });

@@ -223,6 +223,16 @@ describe("GET /analytics/queries/{name}", () => {
     expect(calls().start).toBe(1);
   });
 
+  it("does not cache a pending answer: the next request asks Athena again", async () => {
+    const { call, api } = analyticsApp({ maxWaitMs: 1000 });
+    athenaRuns(dailyOrders, ["RUNNING"]);
+    expect((await call(run("daily-orders", january))).statusCode).toBe(202);
+    const described = calls().describe;
+    expect((await call(run("daily-orders", january))).statusCode).toBe(202);
+    expect(calls().describe).toBeGreaterThan(described);
+    expect(api.results.metrics.counters).toMatchObject({ loaderCalls: 2, l1Hits: 0 });
+  });
+
   it("stops waiting before the Lambda timeout: the budget is the remaining time minus the margin when that is shorter", async () => {
     const { call, time } = analyticsApp({ remainingMs: 5000, maxWaitMs: 20_000 });
     athenaRuns(dailyOrders, ["RUNNING"]);

@@ -1,13 +1,17 @@
+import { jsonLogger } from "../../logger.js";
+import type { Logger } from "../../logger.js";
 import { PartialLoadError } from "../errors.js";
-import type { Loader } from "../multi-level.js";
+import type { Loader } from "../loader.js";
 import type { KeyValueStore } from "./store.js";
 
 export interface LayeredLoaderOptions {
   /** Store what the origin returned (write-through to the table). @default true */
   writeBack?: boolean;
-  /** Receives table writes that failed (the values are still returned and cached). @default logs a JSON line on stderr */
+  /** Where the default hooks log. @default jsonLogger() (JSON lines on stderr) */
+  logger?: Logger;
+  /** Receives table writes that failed (the values are still returned and cached). @default one ERROR to `logger`, with the first error */
   onWriteFailure?: (failed: ReadonlyMap<string, Error>) => void;
-  /** Receives a table read error; the keys it covered are asked of the origin instead. @default logs a JSON line on stderr */
+  /** Receives a table read error; the keys it covered are asked of the origin instead. @default one ERROR to `logger` */
   onReadFailure?: (error: Error) => void;
 }
 
@@ -19,11 +23,10 @@ export interface LayeredLoaderOptions {
  * at most one origin call per load.
  */
 export function tableThenOrigin<V>(table: KeyValueStore<V>, origin: Loader<V>, options: LayeredLoaderOptions = {}): Loader<V> {
+  const logger = options.logger ?? jsonLogger();
   const onWriteFailure =
-    options.onWriteFailure ??
-    ((failed) => console.error(JSON.stringify({ level: "ERROR", message: "table write-back of origin values failed", keys: [...failed.keys()], error: failed.values().next().value?.message })));
-  const onReadFailure =
-    options.onReadFailure ?? ((error) => console.error(JSON.stringify({ level: "ERROR", message: "table read failed; asking the origin", error: error.message })));
+    options.onWriteFailure ?? ((failed) => logger.error("table write-back of origin values failed", { keys: [...failed.keys()], error: failed.values().next().value }));
+  const onReadFailure = options.onReadFailure ?? ((error) => logger.error("table read failed; asking the origin", { error }));
   return async (keys) => {
     let found: Map<string, V>;
     try {

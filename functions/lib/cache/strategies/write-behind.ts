@@ -1,3 +1,4 @@
+import type { Logger } from "../../logger.js";
 import { OptionProblems } from "../../validate.js";
 import type { MultiLevelCache, WriteResult } from "../multi-level.js";
 import type { KeyValueStore, PutReport } from "./store.js";
@@ -14,9 +15,11 @@ export interface WriteBehindOptions<V> {
   /**
    * Receives the writes that still failed after every attempt: they are NOT in the store (the caches hold the
    * value until its TTL). Send them to a queue, log them, or fail the invocation.
-   * @default logs one JSON line per failure on stderr
+   * @default one ERROR per failure to `logger`
    */
   onFailure?: (failures: ReadonlyArray<WriteFailure<V>>) => void;
+  /** Where the default `onFailure` logs. @default the cache's logger */
+  logger?: Logger;
 }
 
 export interface WriteFailure<V> {
@@ -68,10 +71,11 @@ export class WriteBehind<V> {
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 50;
+    const logger = options.logger ?? cache.logger;
     this.onFailure =
       options.onFailure ??
       ((failures) => {
-        for (const f of failures) console.error(JSON.stringify({ level: "ERROR", message: "write-behind: store write failed after retries", key: f.key, attempts: f.attempts, error: f.error.message }));
+        for (const f of failures) logger.error("write-behind: store write failed after retries", { cache: cache.name, key: f.key, attempts: f.attempts, error: f.error });
       });
   }
 

@@ -7,7 +7,7 @@ import { ManualClock } from "../../../support/manual-clock.js";
 describeCacheLevelContract("L1Cache", () => {
   const clock = new ManualClock();
   return { level: new L1Cache({ clock: clock.read }), clock };
-});
+}, { synchronous: true });
 
 describe("L1Cache bounds", () => {
   const clock = new ManualClock();

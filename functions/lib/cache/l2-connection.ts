@@ -1,0 +1,102 @@
+import type { RedisClient } from "../clients/redis.js";
+import type { Logger } from "../logger.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { L2Error } from "./errors.js";
+import { withTimeout } from "./timeout.js";
+
+export type BatchMode = "mget" | "per-key";
+
+export interface L2ConnectionOptions {
+  redis: RedisClient | (() => Promise<RedisClient>);
+  timeoutMs: number;
+  breaker: CircuitBreaker | undefined;
+  batchMode: BatchMode | undefined;
+  logger: Logger;
+}
+
+/**
+ * The Redis side of an L2 level, shared by the level and its serializer views: the client (connected on first
+ * use), the per-operation timeout and the circuit breaker. Every failure surfaces as an {@link L2Error}. The
+ * breaker's transitions are logged here, once each — opened (ERROR, with the failure that opened it), trial
+ * (INFO), closed (INFO) — rather than every operation it skips.
+ */
+export class L2Connection {
+  readonly breaker: CircuitBreaker | undefined;
+  private readonly provide: () => Promise<RedisClient>;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+  private client: Promise<RedisClient> | undefined;
+  private connecting: Promise<void> | undefined;
+  private mode: BatchMode | undefined;
+
+  constructor(options: L2ConnectionOptions) {
+    const redis = options.redis;
+    this.provide = typeof redis === "function" ? redis : () => Promise.resolve(redis);
+    this.timeoutMs = options.timeoutMs;
+    this.breaker = options.breaker;
+    this.mode = options.batchMode;
+    this.logger = options.logger;
+  }
+
+  /** How batch reads and writes travel: MGET and one pipeline, or per-key commands (cluster mode). */
+  batchMode(redis: RedisClient): BatchMode {
+    return (this.mode ??= redis.isCluster ? "per-key" : "mget");
+  }
+
+  /** `work` on the connected client, bounded by the timeout and guarded by the breaker. */
+  async run<T>(op: string, work: (redis: RedisClient) => Promise<T>): Promise<T> {
+    if (this.breaker && !this.acquire(this.breaker)) throw new L2Error("circuit-open", `L2 ${op} skipped: circuit breaker open`);
+    try {
+      const result = await withTimeout(
+        this.ready().then(work),
+        this.timeoutMs,
+        () => new L2Error("timeout", `L2 ${op} timed out after ${this.timeoutMs} ms`),
+      );
+      if (this.breaker) this.succeeded(this.breaker);
+      return result;
+    } catch (err) {
+      const error = err instanceof L2Error ? err : new L2Error("error", `L2 ${op} failed: ${(err as Error).message}`, { cause: err });
+      if (this.breaker) this.failed(this.breaker, error);
+      throw error;
+    }
+  }
+
+  private acquire(breaker: CircuitBreaker): boolean {
+    const before = breaker.state;
+    const acquired = breaker.tryAcquire();
+    if (before === "open" && breaker.state === "half-open") this.logger.info("L2 circuit breaker half-open: one trial operation goes to Redis", { breaker: "half-open" });
+    return acquired;
+  }
+
+  private succeeded(breaker: CircuitBreaker): void {
+    const before = breaker.state;
+    breaker.success();
+    if (before !== "closed") this.logger.info("L2 circuit breaker closed: Redis answers again", { breaker: "closed" });
+  }
+
+  private failed(breaker: CircuitBreaker, error: L2Error): void {
+    const before = breaker.state;
+    breaker.failure();
+    if (before === "open" || breaker.state !== "open") return;
+    const why = before === "half-open" ? "the trial operation failed" : `${breaker.threshold} consecutive failure${breaker.threshold === 1 ? "" : "s"}`;
+    this.logger.error(`L2 circuit breaker opened after ${why}: Redis is skipped for ${breaker.cooldownMs} ms`, { breaker: "open", cooldownMs: breaker.cooldownMs, error });
+  }
+
+  /** The client once connected. With lazyConnect the first use connects; a broken connection fails now. */
+  private async ready(): Promise<RedisClient> {
+    this.client ??= this.provide().catch((err: unknown) => {
+      this.client = undefined;
+      throw err;
+    });
+    const redis = await this.client;
+    if (redis.status === "ready") return redis;
+    if (redis.status === "wait") {
+      this.connecting ??= redis.connect().finally(() => (this.connecting = undefined));
+    }
+    if (this.connecting) {
+      await this.connecting;
+      return redis;
+    }
+    throw new Error(`Redis connection is ${redis.status}`);
+  }
+}
