@@ -224,13 +224,14 @@ describe("GET /analytics/queries/{name}", () => {
   });
 
   it("does not cache a pending answer: the next request asks Athena again", async () => {
-    const { call, api } = analyticsApp({ maxWaitMs: 1000 });
+    const { call } = analyticsApp({ maxWaitMs: 1000 });
     athenaRuns(dailyOrders, ["RUNNING"]);
     expect((await call(run("daily-orders", january))).statusCode).toBe(202);
     const described = calls().describe;
     expect((await call(run("daily-orders", january))).statusCode).toBe(202);
+    // A cached pending answer would be served without asking Athena; the handler drains (and so resets) the cache
+    // counters after each invocation, so Athena's calls are what shows it.
     expect(calls().describe).toBeGreaterThan(described);
-    expect(api.results.metrics.counters).toMatchObject({ loaderCalls: 2, l1Hits: 0 });
   });
 
   it("stops waiting before the Lambda timeout: the budget is the remaining time minus the margin when that is shorter", async () => {
