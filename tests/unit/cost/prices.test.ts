@@ -2,11 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Testing } from "cdktn";
+import { diffCosts, renderDiff } from "../../../scripts/cost/diff.js";
+import { estimateStack } from "../../../scripts/cost/estimate.js";
 import { checkPriceFile, PRICES_DIR, PriceTable, UnknownRegionError } from "../../../scripts/cost/prices.js";
 import type { PriceFile } from "../../../scripts/cost/prices.js";
+import { renderEstimates, stackSummary, summaryTable } from "../../../scripts/cost/report.js";
+import { parseStack } from "../../../scripts/cost/synth-output.js";
 import { buildApp } from "../../../stacks/app.js";
 import { projectRoot } from "../../support/project-root.js";
-import { costOf } from "./fixtures.js";
+import { costOf, itemOf, tfStack, workload } from "./fixtures.js";
 
 const file = (region: string) => JSON.parse(readFileSync(join(PRICES_DIR, `${region}.json`), "utf8")) as PriceFile;
 
@@ -115,3 +119,78 @@ describe("the price table", () => {
     }
   });
 });
+
+describe("unconfirmed prices: marked wherever they reach a total", () => {
+  const page = "https://aws.amazon.com/x/pricing/";
+  const table = PriceTable.of({
+    region: "us-east-1",
+    location: "test",
+    currency: "USD",
+    prices: {
+      "vpc.natGateway.hours": { usd: 0.045, unit: "h", source: page, read: "2026-12-01", confirmed: true, seenIn: "https://example.com/golden" },
+      "vpc.publicIpv4.hours": { usd: 0.005, unit: "h", source: page, read: "2026-12-01", confirmed: false, note: "no published figure found" },
+      "cloudwatch.metrics.custom": {
+        tiers: [{ upTo: 10, usd: 1 }, { upTo: null, usd: 0.5, confirmed: false }],
+        unit: "metrics",
+        source: page,
+        read: "2026-12-01",
+        confirmed: true,
+        seenIn: "https://example.com/first-tier",
+      },
+    },
+  });
+  const cost = (resources: Record<string, Record<string, Record<string, unknown>>>) => estimateStack(parseStack("s", tfStack(resources)), () => table);
+
+  it("a tiered price is confirmed for the quantities that stay in its confirmed tiers only", () => {
+    expect(table.confirmed("cloudwatch.metrics.custom", 0)).toBe(true);
+    expect(table.confirmed("cloudwatch.metrics.custom", 10)).toBe(true);
+    expect(table.confirmed("cloudwatch.metrics.custom", 11)).toBe(false);
+    expect(table.confirmed("vpc.publicIpv4.hours", 1)).toBe(false);
+    expect(table.confirmed("vpc.natGateway.hours", 1)).toBe(true);
+  });
+
+  it("the stack says which unconfirmed prices its total uses and how much rests on each; confirmed-only stacks say nothing", () => {
+    const c = cost({ aws_nat_gateway: { n: {} }, aws_eip: { a: { domain: "vpc" }, b: { domain: "vpc" } } });
+    expect(c.unconfirmed).toEqual([{ price: "vpc.publicIpv4.hours", usd: expect.closeTo(2 * 730 * 0.005, 9) }]);
+    expect(c.unconfirmedUsd).toBeCloseTo(7.3, 9);
+    expect(cost({ aws_nat_gateway: { n: {} } })).toMatchObject({ unconfirmed: [], unconfirmedUsd: 0 });
+  });
+
+  it("the report marks each amount at an unconfirmed price with †, the stack's total too, and says what rests on them", () => {
+    const text = renderEstimates([cost({ aws_nat_gateway: { n: {} }, aws_eip: { a: { domain: "vpc" } } })], "text");
+    expect(text).toMatch(/aws_eip\.a: public IPv4 address \(fixed\) +730 hours +\$3\.65 †\n/);
+    // The marker's width is kept free on unmarked amounts, so the digits stay aligned.
+    expect(text).toMatch(/aws_eip\.a: public IPv4 address \(fixed\) {2}730 hours {3}\$3\.65 †\n +aws_nat_gateway\.n: NAT gateway \(fixed\) {2}730 hours {2}\$32\.85\n/);
+    expect(text).toMatch(/ {2}total +\$36\.50 †\n/);
+    expect(text).toContain(
+      "† 1 unconfirmed price (estimates: no published figure was found): vpc.publicIpv4.hours ($3.65) — $3.65 of the $36.50 total rests on it; each entry's note in scripts/cost/prices/us-east-1.json says how it was estimated",
+    );
+    const confirmedOnly = renderEstimates([cost({ aws_nat_gateway: { n: {} } })], "text");
+    expect(confirmedOnly).not.toMatch(/unconfirmed price \(|\$32\.85 †/);
+    expect(confirmedOnly).toMatch(/ {2}total +\$32\.85\n/);
+  });
+
+  it("the summary has a column for it, and the synth line and the cost diff say it", () => {
+    const c = cost({ aws_eip: { a: { domain: "vpc" } } });
+    expect(summaryTable([c], "text")).toMatch(/test +s +\$3\.65 +\$0\.00 +\$3\.65 +\$3\.65 +no workload/);
+    expect(stackSummary(c)).toBe("$3.65/month ($3.65 fixed + $0.00 usage; $3.65 at unconfirmed prices †), no workload");
+    const diff = renderDiff(diffCosts([], [c]), "text");
+    expect(diff).toContain("† $3.65 of the head's $3.65 is priced at unconfirmed rates");
+    expect(diff).toContain("† 1 unconfirmed price");
+  });
+
+  it("an item whose quantity reaches an unconfirmed tier is marked; one that stays below is not", () => {
+    const at = (customMetrics: number) =>
+      estimateStack(
+        parseStack("s", tfStack({ aws_lambda_function: { fn: { function_name: "fn" } } }, { workload: workload({ customMetrics }), path: { api: "aws_api_gateway_stage.api", function: "aws_lambda_function.fn" } })),
+        () => PriceTable.of({ ...table.file, prices: { ...table.file.prices, ...lambdaPrices } }),
+      );
+    expect(itemOf(at(10), "aws_lambda_function.fn", "custom metrics").confirmed).toBe(true);
+    expect(itemOf(at(11), "aws_lambda_function.fn", "custom metrics")).toMatchObject({ confirmed: false, usd: 10.5 });
+  });
+});
+
+const lambdaPrices = {
+  "lambda.requests": { usd: 0.2, per: 1e6, unit: "requests", source: "https://aws.amazon.com/lambda/pricing/", read: "2026-12-01", confirmed: true, seenIn: "https://example.com" },
+  "lambda.duration.x86_64": { usd: 0.0000166667, unit: "GB-s", source: "https://aws.amazon.com/lambda/pricing/", read: "2026-12-01", confirmed: true, seenIn: "https://example.com" },
+};
