@@ -53,9 +53,9 @@ function renderStack(c: StackCost, format: Format): string {
   const md = format === "markdown";
   const rate = c.record ? ` at ${quantity(c.record.workload.requestsPerSecond.average)} rps average` : "";
   const head = `${c.stack} — ${c.region}${c.pricesRead ? `, prices read ${c.pricesRead}` : ""}: ${usd(c.total)}/month (${usd(c.fixed)} fixed + ${usd(c.usage)} usage${rate})`;
-  // Amounts at unconfirmed rates carry the marker; the others a blank of its width, so the column stays aligned.
+  // Amounts at unconfirmed rates carry the marker; in text the others get a blank of its width, so digits stay aligned.
   const marked = c.unconfirmed.length > 0;
-  const money = (n: number, confirmed: boolean) => (marked ? `${usd(n)} ${confirmed ? " " : UNCONFIRMED}` : usd(n));
+  const money = (n: number, confirmed: boolean) => (!marked ? usd(n) : confirmed ? (md ? usd(n) : `${usd(n)}  `) : `${usd(n)} ${UNCONFIRMED}`);
   const allConfirmed = (items: readonly CostItem[]) => items.every((i) => i.confirmed);
   const rows: string[][] = [["resource / item", "quantity", "monthly"]];
   for (const r of c.resources) {

@@ -165,6 +165,9 @@ describe("unconfirmed prices: marked wherever they reach a total", () => {
     expect(text).toContain(
       "† 1 unconfirmed price (estimates: no published figure was found): vpc.publicIpv4.hours ($3.65) — $3.65 of the $36.50 total rests on it; each entry's note in scripts/cost/prices/us-east-1.json says how it was estimated",
     );
+    const md = renderEstimates([cost({ aws_nat_gateway: { n: {} }, aws_eip: { a: { domain: "vpc" } } })], "markdown");
+    expect(md).toContain("| aws_eip.a: public IPv4 address (fixed) | 730 hours | $3.65 † |");
+    expect(md).toContain("| aws_nat_gateway.n: NAT gateway (fixed) | 730 hours | $32.85 |");
     const confirmedOnly = renderEstimates([cost({ aws_nat_gateway: { n: {} } })], "text");
     expect(confirmedOnly).not.toMatch(/unconfirmed price \(|\$32\.85 †/);
     expect(confirmedOnly).toMatch(/ {2}total +\$32\.85\n/);
