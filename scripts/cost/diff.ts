@@ -6,7 +6,7 @@
 import { quantity, signedUsd, table, usd } from "./format.js";
 import type { Format } from "./format.js";
 import type { CostItem, ResourceCost, StackCost } from "./model.js";
-import { capacityLine } from "./report.js";
+import { capacityLine, UNCONFIRMED, unconfirmedLine } from "./report.js";
 
 export type Change = "added" | "removed" | "changed";
 
@@ -32,6 +32,8 @@ export interface StackDelta {
   readonly workloadChanged: boolean;
   /** Head resources the model could not price. */
   readonly unpriced: readonly string[];
+  /** Head's line on the unconfirmed prices its total uses, when it uses any. */
+  readonly unconfirmed: string | undefined;
 }
 
 export interface CostDiff {
@@ -39,6 +41,8 @@ export interface CostDiff {
   readonly base: number;
   readonly head: number;
   readonly delta: number;
+  /** USD of head's total priced at unconfirmed rates. */
+  readonly headUnconfirmed: number;
 }
 
 /** Below half a cent a month, a difference is rounding. */
@@ -48,7 +52,7 @@ export function diffCosts(base: readonly StackCost[], head: readonly StackCost[]
   const names = [...new Set([...base.map((s) => s.stack), ...head.map((s) => s.stack)])].sort();
   const stacks = names.map((name) => diffStack(base.find((s) => s.stack === name), head.find((s) => s.stack === name)));
   const total = (list: readonly StackCost[]) => list.reduce((n, s) => n + s.total, 0);
-  return { stacks, base: total(base), head: total(head), delta: total(head) - total(base) };
+  return { stacks, base: total(base), head: total(head), delta: total(head) - total(base), headUnconfirmed: head.reduce((n, s) => n + s.unconfirmedUsd, 0) };
 }
 
 function diffStack(b: StackCost | undefined, h: StackCost | undefined): StackDelta {
@@ -73,6 +77,7 @@ function diffStack(b: StackCost | undefined, h: StackCost | undefined): StackDel
     capacity: h ? capacityLine(h) : undefined,
     workloadChanged: Boolean(b && h && workloadChanged),
     unpriced: h?.unpriced.map((u) => `${u.address} (${u.reason})`) ?? [],
+    unconfirmed: h?.unconfirmed.length ? unconfirmedLine(h) : undefined,
   };
 }
 
@@ -99,6 +104,9 @@ export function renderDiff(diff: CostDiff, format: Format): string {
   const out: string[] = [];
   const headline = `Cost change: ${signedUsd(diff.delta)}/month (${usd(diff.base)} → ${usd(diff.head)})`;
   out.push(md ? `### ${headline}\n` : `${headline}\n`);
+  if (diff.headUnconfirmed > 0) {
+    out.push(`${UNCONFIRMED} ${usd(diff.headUnconfirmed)} of the head's ${usd(diff.head)} is priced at unconfirmed rates (estimates; each changed stack below, and \`npm run cost\`, lists them).\n`);
+  }
   const rows = [["stack", "change", "base", "head", "delta"], ...diff.stacks.map((s) => [s.stack, s.change, usd(s.base), usd(s.head), signedUsd(s.delta)])];
   out.push(table(rows, ["left", "left", "right", "right", "right"], format) + "\n");
   for (const s of diff.stacks.filter((x) => x.change !== "unchanged")) {
@@ -108,7 +116,7 @@ export function renderDiff(diff: CostDiff, format: Format): string {
       const r = [["resource", "change", "base", "head", "delta", "what moved"], ...s.resources.map((d) => [d.address, d.change, usd(d.base), usd(d.head), signedUsd(d.delta), d.items.join("; ")])];
       out.push(table(r, ["left", "left", "right", "right", "right", "left"], format, md ? "" : "  "));
     }
-    const notes = [s.capacity, ...s.unpriced.map((u) => `UNPRICED: ${u}`)].filter(Boolean);
+    const notes = [s.capacity, s.unconfirmed, ...s.unpriced.map((u) => `UNPRICED: ${u}`)].filter(Boolean);
     out.push(notes.map((n) => (md ? `\n- ${n}` : `  ${n}`)).join("\n") + "\n");
   }
   if (diff.stacks.every((s) => s.change === "unchanged")) out.push(md ? "_No cost change._\n" : "No cost change.\n");

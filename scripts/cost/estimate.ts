@@ -3,7 +3,7 @@
  * table of the stack's region; usage from the workload in the stack's capacity record, at its average rate.
  */
 import { demandAt } from "../../modules/capacity/demand.js";
-import type { CostItem, Omitted, PricingContext, ResourceCost, StackCost, Traffic } from "./model.js";
+import type { CostItem, Omitted, PricingContext, ResourceCost, StackCost, Traffic, UnconfirmedPrice } from "./model.js";
 import { FREE_TYPES, NOT_ESTIMATED_TYPES, PRICERS } from "./pricing/index.js";
 import { MissingPriceError, PriceTable } from "./prices.js";
 import type { SynthStack, TfResource } from "./synth-output.js";
@@ -30,7 +30,7 @@ export function estimateStack(stack: SynthStack, prices: PriceSource): StackCost
   const item = (kind: CostItem["kind"]) => (label: string, quantity: number, unit: string, price: string): CostItem => {
     const usd = table.cost(price, quantity);
     used.add(price);
-    return { kind, label, quantity, unit, price, usd };
+    return { kind, label, quantity, unit, price, usd, confirmed: table.confirmed(price, quantity) };
   };
   const ctx: PricingContext = {
     stack,
@@ -55,6 +55,7 @@ export function estimateStack(stack: SynthStack, prices: PriceSource): StackCost
   }
   const sum = (f: (r: ResourceCost) => number) => resources.reduce((n, r) => n + f(r), 0);
   const dates = [...used].map((k) => table.entry(k).read).sort();
+  const unconfirmed = unconfirmedPrices(resources);
   return {
     stack: stack.name,
     environment: stack.environment,
@@ -68,7 +69,16 @@ export function estimateStack(stack: SynthStack, prices: PriceSource): StackCost
     total: sum((r) => r.total),
     record,
     pricesRead: dates.at(-1),
+    unconfirmed,
+    unconfirmedUsd: unconfirmed.reduce((n, u) => n + u.usd, 0),
   };
+}
+
+/** The unconfirmed prices the items use, each with the USD priced at it, largest first. */
+function unconfirmedPrices(resources: readonly ResourceCost[]): UnconfirmedPrice[] {
+  const byPrice = new Map<string, number>();
+  for (const i of resources.flatMap((r) => r.items)) if (!i.confirmed) byPrice.set(i.price, (byPrice.get(i.price) ?? 0) + i.usd);
+  return [...byPrice].map(([price, usd]) => ({ price, usd })).sort((a, b) => b.usd - a.usd || a.price.localeCompare(b.price));
 }
 
 function price(r: TfResource, ctx: PricingContext): ResourceCost | { free: string } | { notEstimated: string } | { unpriced: string } {

@@ -23,6 +23,15 @@ export interface CostItem {
   readonly price: string;
   /** USD a month. */
   readonly usd: number;
+  /** Whether every rate the quantity is priced at was read in a source (`PriceTable.confirmed`). */
+  readonly confirmed: boolean;
+}
+
+/** What a stack's total owes to one unconfirmed price (an estimate no published figure was found for). */
+export interface UnconfirmedPrice {
+  readonly price: string;
+  /** USD a month priced at it. */
+  readonly usd: number;
 }
 
 export interface ResourceCost {
@@ -60,6 +69,10 @@ export interface StackCost {
   readonly record: CapacityRecord | undefined;
   /** The newest `read` date of the prices used. */
   readonly pricesRead: string | undefined;
+  /** The unconfirmed prices the total uses, by key, with the USD resting on each; empty when every rate was read in a source. */
+  readonly unconfirmed: readonly UnconfirmedPrice[];
+  /** USD a month priced at unconfirmed rates: the part of `total` that is an estimate of the price, not only of the usage. */
+  readonly unconfirmedUsd: number;
 }
 
 /** The stack's declared workload at its average rate, for the resources it flows through. */

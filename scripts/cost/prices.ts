@@ -12,6 +12,12 @@ export interface PriceTier {
   /** Upper end of the tier in the entry's units per month (cumulative); `null` for the last tier. */
   readonly upTo: number | null;
   readonly usd: number;
+  /**
+   * `false` when this tier's rate was not read in a source although the entry's were (say, only the first tier of
+   * a Region was seen).
+   * @default the entry's `confirmed`
+   */
+  readonly confirmed?: boolean;
 }
 
 export interface PriceEntry {
@@ -26,7 +32,15 @@ export interface PriceEntry {
   readonly source: string;
   /** When it was read, YYYY-MM-DD. */
   readonly read: string;
-  /** Where the figure was seen quoted, when the source page's stored copy does not show it. */
+  /**
+   * Whether the figure was read in a citable source for this Region (`seenIn` says where); `false` marks an
+   * estimate no published figure was found for (`note` says why and how it was derived). The report marks every
+   * amount priced at an unconfirmed rate.
+   */
+  readonly confirmed: boolean;
+  /** The source's own date, when it has one: YYYY, YYYY-MM or YYYY-MM-DD. */
+  readonly published?: string;
+  /** Where the figure was actually read: URL or repository and path, with enough of a quote to find it again. */
   readonly seenIn?: string;
   readonly note?: string;
 }
@@ -119,6 +133,23 @@ export class PriceTable {
     return usd;
   }
 
+  /**
+   * Whether `quantity` units a month are priced only at rates read in a source: the entry is confirmed and so is
+   * every tier the quantity reaches.
+   */
+  confirmed(key: string, quantity: number): boolean {
+    const e = this.entry(key);
+    if (e.confirmed !== true) return false;
+    if (!e.tiers) return true;
+    let from = 0;
+    for (const [i, tier] of e.tiers.entries()) {
+      if (i > 0 && quantity <= from) break; // the quantity never reaches this tier
+      if (tier.confirmed === false) return false;
+      from = tier.upTo ?? Infinity;
+    }
+    return true;
+  }
+
   /** `$0.045 per NAT gateway-hours`, or the first tier's price with "(tiered)". */
   describe(key: string): string {
     const e = this.entry(key);
@@ -129,8 +160,12 @@ export class PriceTable {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const SOURCE_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
-/** Every problem of a price file: region, each entry's price, unit, source URL and read date. */
+/**
+ * Every problem of a price file: region, each entry's price, unit, source URL and read date, and its provenance: a
+ * confirmed figure says where it was read (`seenIn`), an unconfirmed one why not (`note`).
+ */
 export function checkPriceFile(file: PriceFile, region: string): string[] {
   const problems: string[] = [];
   if (file.region !== region) problems.push(`region = ${JSON.stringify(file.region)}: must be ${JSON.stringify(region)} (the file name)`);
@@ -145,6 +180,7 @@ export function checkPriceFile(file: PriceFile, region: string): string[] {
       const tiers = e.tiers!;
       tiers.forEach((t, i) => {
         if (!(t.usd >= 0)) problems.push(`${at}.tiers[${i}].usd = ${t.usd}: must be a number ≥ 0`);
+        if (t.confirmed !== undefined && typeof t.confirmed !== "boolean") problems.push(`${at}.tiers[${i}].confirmed = ${JSON.stringify(t.confirmed)}: must be true or false when given`);
         const last = i === tiers.length - 1;
         if (last ? t.upTo !== null : !(typeof t.upTo === "number" && t.upTo > (tiers[i - 1]?.upTo ?? 0))) {
           problems.push(`${at}.tiers[${i}].upTo = ${t.upTo}: tiers must rise, the last one with upTo null`);
@@ -155,6 +191,10 @@ export function checkPriceFile(file: PriceFile, region: string): string[] {
     if (!e.unit) problems.push(`${at}.unit: is required`);
     if (!/^https:\/\/\S+$/.test(e.source ?? "")) problems.push(`${at}.source = ${JSON.stringify(e.source)}: must be the https URL of the page that publishes the price`);
     if (!DATE.test(e.read ?? "")) problems.push(`${at}.read = ${JSON.stringify(e.read)}: must be the date it was read, YYYY-MM-DD`);
+    if (e.published !== undefined && !SOURCE_DATE.test(e.published)) problems.push(`${at}.published = ${JSON.stringify(e.published)}: must be the source's date, YYYY, YYYY-MM or YYYY-MM-DD`);
+    if (typeof e.confirmed !== "boolean") problems.push(`${at}.confirmed = ${JSON.stringify(e.confirmed)}: must be true (the figure was read in a source, named in seenIn) or false (an estimate, explained in note)`);
+    else if (e.confirmed && !e.seenIn) problems.push(`${at}.seenIn: is required when confirmed — where the figure was read`);
+    else if (!e.confirmed && !e.note) problems.push(`${at}.note: is required when not confirmed — why, and how the estimate was made`);
   }
   return problems;
 }

@@ -5,8 +5,9 @@
  *
  * Each price key maps to one product of one offer (by usage type, product family or attributes) and takes its
  * On-Demand price dimensions: one flat price, or the volume tiers. Free-tier dimensions ($0) are dropped, as the
- * model leaves free tiers out. A key that matches no product, or several, is an error; nothing is written then
- * unless `allowPartial` keeps the old entries of the keys that did not match (and lists them).
+ * model leaves free tiers out. A refreshed entry is `confirmed`, `seenIn` the offer file (product SKU) and
+ * `published` on the file's publication date. A key that matches no product, or several, is an error; nothing is
+ * written then unless `allowPartial` keeps the old entries of the keys that did not match (and lists them).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -147,13 +148,22 @@ function entryFrom(o: Offer, m: OfferMatch, prefixes: readonly string[], old: Pr
   const paid = dimensions.filter((d) => Number(d.pricePerUnit.USD ?? 0) > 0 && !/reserved instance applied/i.test(d.description ?? ""));
   if (paid.length === 0) throw new Error(`product ${sku} has no On-Demand price above $0`);
   const per = old.per ?? 1;
-  const base = { ...(old.per ? { per } : {}), unit: old.unit, source: `https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/${m.offer}/current/${region}/index.json`, read: today };
-  const note = `AWS Price List${o.publicationDate ? `, published ${o.publicationDate.slice(0, 10)}` : ""} (product ${sku}).`;
-  if (paid.length === 1) return { usd: round(Number(paid[0]!.pricePerUnit.USD) * per), ...base, note };
+  const source = `https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/${m.offer}/current/${region}/index.json`;
+  // Read from the offer file itself: confirmed, and the file is where it was seen.
+  const base = {
+    ...(old.per ? { per } : {}),
+    unit: old.unit,
+    source,
+    read: today,
+    confirmed: true,
+    ...(o.publicationDate ? { published: o.publicationDate.slice(0, 10) } : {}),
+    seenIn: `AWS Price List ${m.offer} offer for ${region}, product ${sku}`,
+  };
+  if (paid.length === 1) return { usd: round(Number(paid[0]!.pricePerUnit.USD) * per), ...base };
   const tiers: PriceTier[] = paid
     .sort((a, b) => Number(a.beginRange ?? 0) - Number(b.beginRange ?? 0))
     .map((d) => ({ upTo: d.endRange === undefined || d.endRange === "Inf" ? null : Number(d.endRange), usd: round(Number(d.pricePerUnit.USD) * per) }));
-  return { tiers, ...base, note };
+  return { tiers, ...base };
 }
 
 function round(n: number): number {

@@ -44,7 +44,7 @@ function setUp(keys: Record<string, object>) {
     region: "eu-west-1",
     location: "Europe (Ireland)",
     currency: "USD",
-    prices: Object.fromEntries(Object.entries(keys).map(([k, e]) => [k, { unit: "u", source: "https://aws.amazon.com/x/pricing/", read: "2026-01-01", ...e }])),
+    prices: Object.fromEntries(Object.entries(keys).map(([k, e]) => [k, { unit: "u", source: "https://aws.amazon.com/x/pricing/", read: "2026-01-01", confirmed: false, note: "an estimate", ...e }])),
   };
   writeFileSync(join(pricesDir, "eu-west-1.json"), JSON.stringify(table));
   writeFileSync(
@@ -94,7 +94,7 @@ function setUp(keys: Record<string, object>) {
 }
 
 describe("refresh-prices: the price table from AWS Price List offer files", () => {
-  it("takes each key's On-Demand price: flat, or its tiers; drops $0 free-tier and reserved-instance dimensions; records the offer file and the date", () => {
+  it("takes each key's On-Demand price: flat, or its tiers; drops $0 free-tier and reserved-instance dimensions; records the offer file and the dates, confirmed", () => {
     const t = setUp({
       "vpc.natGateway.hours": { usd: 0.05 },
       "dynamodb.provisioned.read": { usd: 0.0002 },
@@ -107,7 +107,9 @@ describe("refresh-prices: the price table from AWS Price List offer files", () =
     expect(p["dynamodb.provisioned.read"]!.usd).toBe(0.000147);
     expect(p["apigateway.rest.requests"]).toMatchObject({ per: 1e6, tiers: [{ upTo: 333e6, usd: 3.5 }, { upTo: 1e9, usd: 3.19 }, { upTo: null, usd: 2.71 }] });
     expect(p["elasticache.node.valkey.cache.m7g.large"]!.usd).toBe(0.1408);
-    expect(p["vpc.natGateway.hours"]!.note).toBe("AWS Price List, published 2026-11-20 (product NAT1).");
+    // Read from the offer file itself: confirmed, seen in that file's product, on its publication date; the old note goes.
+    expect(p["vpc.natGateway.hours"]).toMatchObject({ confirmed: true, published: "2026-11-20", seenIn: "AWS Price List AmazonEC2 offer for eu-west-1, product NAT1" });
+    expect(p["vpc.natGateway.hours"]!.note).toBeUndefined();
     expect(log[0]).toBe("vpc.natGateway.hours: $0.05 → $0.048");
   });
 
