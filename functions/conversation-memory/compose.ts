@@ -35,7 +35,7 @@ export function composeMemoryApi(container: Container, config: MemoryConfig, opt
   const clock = options.clock ?? Date.now;
   const ttlMs = config.cacheTtlSeconds * 1000;
   const answers = container.l2 ? container.cache<unknown>({ name: "memory", ttlMs }) : undefined;
-  const cache = answers && container.l2 ? { answers, generations: new Generations(container.l2, { ttlMs: Math.max(86_400_000, 10 * ttlMs), clock, logger }) } : undefined;
+  const cache = answers && container.l2 ? { answers, generations: new Generations(container.l2, { ttlMs: Math.max(86_400_000, 10 * ttlMs), logger }) } : undefined;
   const source = config.cursorKey;
   const cursors = lazy(async () => {
     const key = "key" in source ? source.key : await deriveCursorKey(container.client(kmsClientFactory), source.kmsKeyId);

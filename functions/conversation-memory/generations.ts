@@ -24,7 +24,7 @@ export class Generations {
 
   constructor(
     l2: L2Cache<unknown>,
-    private readonly options: { readonly ttlMs: number; readonly clock: () => number; readonly logger: Logger },
+    private readonly options: { readonly ttlMs: number; readonly logger: Logger; /** The L2 level's clock (deadlines are absolute). @default Date.now */ readonly clock?: () => number },
   ) {
     this.l2 = l2.withSerializer(stringSerializer);
   }
@@ -46,7 +46,7 @@ export class Generations {
 
   /** A new generation for the user; false when it could not be written. */
   async bump(userId: string): Promise<boolean> {
-    const now = this.options.clock();
+    const now = (this.options.clock ?? Date.now)();
     const token = randomBytes(9).toString("base64url");
     try {
       await this.l2.set(Generations.key(userId), { value: token, freshUntil: now + this.options.ttlMs, staleUntil: now + this.options.ttlMs });
