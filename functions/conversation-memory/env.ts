@@ -20,7 +20,7 @@ export const memoryEnv = envSchema({
   MEMORY_EMBEDDING_CHUNKS: { type: "int", default: 10, min: 1, max: 100, description: "chunks (partitions) per user in the embeddings table" },
   MEMORY_RETENTION_DAYS: { type: "int", default: 90, min: 1, max: 3650, description: "items expire (`ttl`) this many days after their timestamp" },
   MEMORY_MAX_DAYS: { type: "int", default: 31, min: 1, max: 366, description: "largest `days` of GET …/context (one Query per day at most)" },
-  MEMORY_FANOUT_CONCURRENCY: { type: "int", default: 7, min: 1, max: 64, description: "day shards (and LSH bands) queried in parallel" },
+  MEMORY_FANOUT_CONCURRENCY: { type: "int", default: 16, min: 1, max: 64, description: "day shards (and LSH bands) queried in parallel" },
   MEMORY_CONSISTENT_READS: { type: "bool", default: true, description: "strongly consistent day-shard reads: a cached context then always holds every append before its generation" },
   MEMORY_CACHE_TTL_SECONDS: { type: "int", default: 60, min: 1, max: 3600, description: "L1/L2 freshness of cached answers (appends invalidate them sooner)" },
   MEMORY_CURSOR_TTL_SECONDS: { type: "int", default: 3600, min: 60, max: 86_400, description: "how long a pagination cursor stays valid" },
