@@ -7,10 +7,8 @@ import type { RedisCacheProps } from "../modules/redis-cache/index.js";
 import { networkPreset } from "../modules/network/presets.js";
 import { redisPreset } from "../modules/redis-cache/presets.js";
 import { ENFORCED } from "./config.js";
-import type { EnvironmentName } from "./config.js";
+import type { DistributiveOmit, EnvironmentName } from "./config.js";
 import { deployment, targetOf } from "./deployment.js";
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Read and write capacity of a table or one of its indexes. */
 export interface TableCapacity {
