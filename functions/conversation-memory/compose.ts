@@ -12,7 +12,7 @@ import { lazy } from "../lib/lazy.js";
 import { createMemoryApp } from "./app.js";
 import type { MemoryHandler } from "./app.js";
 import type { MemoryConfig } from "./config.js";
-import { deriveCursorKey, kmsClientFactory } from "./cursor-key.js";
+import { deriveCursorKey, kmsMacFactory } from "./cursor-key.js";
 import { Generations } from "./generations.js";
 import { RandomHyperplaneLsh } from "./lsh.js";
 import { MemoryService } from "./service.js";
@@ -38,7 +38,7 @@ export function composeMemoryApi(container: Container, config: MemoryConfig, opt
   const cache = answers && container.l2 ? { answers, generations: new Generations(container.l2, { ttlMs: Math.max(86_400_000, 10 * ttlMs), logger }) } : undefined;
   const source = config.cursorKey;
   const cursors = lazy(async () => {
-    const key = "key" in source ? source.key : await deriveCursorKey(container.client(kmsClientFactory), source.kmsKeyId);
+    const key = "key" in source ? source.key : await deriveCursorKey(container.client(kmsMacFactory), source.kmsKeyId);
     return new CursorCodec({ keys: [key], ttlSeconds: config.cursorTtlSeconds, clock });
   });
   // Derive the key now, during init (full CPU, before the first request); a failed derivation is not kept, so
