@@ -60,8 +60,8 @@ describe("npm run build (scripts/build.ts)", () => {
 
   it("names an unknown function or a malformed budget, and exits 2", async () => {
     for (const [args, message] of [
-      [["--only", "nope"], /--only nope: no such function \(functions\/<name>\/handler\.ts; found: analytics-query, forecast-api\)/],
-      [["--budget", "nope=1"], /--budget nope=1: no function "nope" \(functions: analytics-query, forecast-api\)/],
+      [["--only", "nope"], /--only nope: no such function \(functions\/<name>\/handler\.ts; found: analytics-query, conversation-memory, forecast-api\)/],
+      [["--budget", "nope=1"], /--budget nope=1: no function "nope" \(functions: analytics-query, conversation-memory, forecast-api\)/],
       [["--budget", "lots"], /--budget "lots": expected <KB> or <function>=<KB>/],
     ] as const) {
       const failed = await build([...args, "--outdir", tmp("build-usage-")]).catch((e: unknown) => e as Failed);
