@@ -31,10 +31,15 @@ console.log(`Forecast API (${environment} settings) at ${stack.url}
   L2        ${redisLine}
   origin    ${stack.origin.url} (deterministic forecasts)
   stage cache ${stack.stageTtlSeconds > 0 ? `${stack.stageTtlSeconds} s TTL, keyed on the city list` : "off"}
+Conversation memory API at ${stack.url}/memory/users/{userId}/…
+  DynamoDB  dynalite ${stack.dynamo.endpoint}, tables ${stack.memory.tables.history}, ${stack.memory.tables.embeddings}
+  cache     ${stack.memory.cached ? "L1 + Redis, invalidated per user on append" : "off (no Redis: an append could not invalidate other containers)"}; no stage cache
 
 Try:
   curl -s '${stack.url}/forecast?cities=lisbon,porto,madrid' | jq .meta
   curl -s '${stack.url}/forecast/lisbon' | jq '.forecast.hourly[0]'
+  curl -s -X POST '${stack.url}/memory/users/alice/messages' -d '{"sessionId":"s1","role":"user","content":"hello"}' | jq .message
+  curl -s '${stack.url}/memory/users/alice/context?limit=10&days=7' | jq '{messages, meta}'
 Ctrl+C stops everything.`);
 
 const stop = async () => {

@@ -2,12 +2,14 @@ import { App } from "cdktn";
 import { analyticsEnvironments } from "./analytics-config.js";
 import { AnalyticsStack } from "./analytics-stack.js";
 import { BootstrapStack } from "./bootstrap-stack.js";
+import { ConversationMemoryStack } from "./conversation-memory-stack.js";
 import type { CodeLocation } from "./code-location.js";
 import { ENVIRONMENTS, environments } from "./config.js";
 import type { EnvironmentName } from "./config.js";
 import { deployment as kitDeployment, validateDeployment } from "./deployment.js";
 import type { DeploymentConfig } from "./deployment.js";
 import { TARGET_VERSIONS, useEnvironmentState } from "./deployment-wiring.js";
+import { memoryEnvironments } from "./memory-config.js";
 import { WeatherForecastStack } from "./weather-forecast-stack.js";
 
 export interface BuildAppOptions extends CodeLocation {
@@ -17,9 +19,9 @@ export interface BuildAppOptions extends CodeLocation {
   readonly deployment?: DeploymentConfig;
 }
 
-/** Stack ids of the app: two per environment (`<stack>-<environment>`) and a bootstrap per target. */
+/** Stack ids of the app: three per environment (`<stack>-<environment>`) and a bootstrap per target. */
 export function appStackIds(deployment: DeploymentConfig = kitDeployment): { byEnvironment: Record<EnvironmentName, string[]>; bootstrap: string[] } {
-  const byEnvironment = Object.fromEntries(ENVIRONMENTS.map((env) => [env, [`weather-forecast-${env}`, `analytics-${env}`]])) as Record<EnvironmentName, string[]>;
+  const byEnvironment = Object.fromEntries(ENVIRONMENTS.map((env) => [env, [`weather-forecast-${env}`, `analytics-${env}`, `conversation-memory-${env}`]])) as Record<EnvironmentName, string[]>;
   return { byEnvironment, bootstrap: Object.keys(deployment.targets).map((target) => `bootstrap-${target}`) };
 }
 
@@ -34,8 +36,12 @@ export function buildApp(options: BuildAppOptions): App {
   const code: CodeLocation = { projectRoot: options.projectRoot };
   const ids = appStackIds(deployment);
   for (const env of ENVIRONMENTS) {
-    const [forecast, analytics] = ids.byEnvironment[env] as [string, string];
-    for (const stack of [new WeatherForecastStack(app, forecast, environments[env], code, deployment), new AnalyticsStack(app, analytics, analyticsEnvironments[env], code, deployment)]) {
+    const [forecast, analytics, memory] = ids.byEnvironment[env] as [string, string, string];
+    for (const stack of [
+      new WeatherForecastStack(app, forecast, environments[env], code, deployment),
+      new AnalyticsStack(app, analytics, analyticsEnvironments[env], code, deployment),
+      new ConversationMemoryStack(app, memory, memoryEnvironments[env], code, deployment),
+    ]) {
       useEnvironmentState(stack, deployment, env);
     }
   }

@@ -12,7 +12,7 @@ import { deployment, targetOf } from "./deployment.js";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
 /** Omit applied to each member of a union (plain Omit would merge `create` and `existing` network props). */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 /**

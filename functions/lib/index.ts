@@ -80,6 +80,16 @@ export { keyId, normalizeNumber } from "./dynamo/keys.js";
 export type { Item, Key } from "./dynamo/keys.js";
 export { dynamoStore } from "./dynamo/store.js";
 export type { DynamoStoreOptions } from "./dynamo/store.js";
+export { attributeValue, ExpressionNames } from "./dynamo/expression.js";
+export type { ScalarValue } from "./dynamo/expression.js";
+export { sk } from "./dynamo/key-conditions.js";
+export type { AttributeCondition, Comparison, KeyCondition, SortKeyCondition } from "./dynamo/key-conditions.js";
+export { queryInput, queryItems, queryLimit, queryPage, queryPages, QueryStats, validateQuery } from "./dynamo/query.js";
+export type { QueryOptions, QueryPage } from "./dynamo/query.js";
+export { CursorCodec, CursorError } from "./dynamo/cursor.js";
+export type { CursorBinding, CursorCodecOptions, CursorErrorKind } from "./dynamo/cursor.js";
+export { fanOut, queryShard } from "./dynamo/shards.js";
+export type { FanOutOptions, FanOutResult, Shard, ShardPage } from "./dynamo/shards.js";
 
 export { emfDocuments } from "./metrics/emf.js";
 export type { EmfMetric, EmfUnit } from "./metrics/emf.js";

@@ -3,8 +3,11 @@ import { metricAlarm } from "../core/alarms.js";
 import type { ResolvedAlarms } from "./resolve/alarms.js";
 
 /**
- * The table's alarms: throttling (read, write), P99 latency of the read path (GetItem, BatchGetItem) and, for
- * provisioned tables, consumed capacity as a share of provisioned capacity.
+ * The table's alarms: throttling (read, write), P99 latency of the operations it is used with (GetItem and
+ * BatchGetItem by default) and, for provisioned tables, consumed capacity as a share of provisioned capacity — for
+ * the table and for each global secondary index (an index's throttles and consumption are reported under its own
+ * `GlobalSecondaryIndexName` dimension, not the table's, and a throttled index throttles the table's writes:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html).
  *
  * Capacity alarms divide consumed by provisioned with metric math instead of a fixed threshold, so they stay
  * right while auto scaling moves the provisioned value.
@@ -13,7 +16,7 @@ export class TableAlarms extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { tableName: string; alarms: ResolvedAlarms; provisioned: boolean },
+    props: { tableName: string; alarms: ResolvedAlarms; provisioned: boolean; indexNames?: readonly string[] },
   ) {
     super(scope, id);
     const { tableName, alarms: a } = props;
@@ -31,7 +34,22 @@ export class TableAlarms extends Construct {
       });
     }
 
-    for (const operation of ["GetItem", "BatchGetItem"] as const) {
+    for (const index of props.indexNames ?? []) {
+      for (const dim of ["Read", "Write"] as const) {
+        metricAlarm(this, `index-${index}-${dim.toLowerCase()}-throttles`, a, {
+          alarmName: `${tableName}-${index}-${dim.toLowerCase()}-throttles`,
+          alarmDescription: `${dim} requests to index ${index} of ${tableName} are being throttled${dim === "Write" ? " (which throttles writes to the table)" : ""}: the index's capacity (or its auto scaling max) is too low.`,
+          namespace: "AWS/DynamoDB",
+          metricName: `${dim}ThrottleEvents`,
+          dimensions: { TableName: tableName, GlobalSecondaryIndexName: index },
+          statistic: "Sum",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: a.throttleThreshold,
+        });
+      }
+    }
+
+    for (const operation of a.latencyOperations) {
       metricAlarm(this, `${operation.toLowerCase()}-latency-p99`, a, {
         alarmName: `${tableName}-${operation}-latency-p99`,
         alarmDescription: `P99 server-side latency of ${operation} on ${tableName} is above ${a.latencyP99ThresholdMs} ms.`,
@@ -45,14 +63,22 @@ export class TableAlarms extends Construct {
     }
 
     if (!props.provisioned) return;
+    for (const index of [undefined, ...(props.indexNames ?? [])]) {
+      const dimensions: Record<string, string> = index ? { TableName: tableName, GlobalSecondaryIndexName: index } : { TableName: tableName };
+      const what = index ? `index ${index} of ${tableName}` : tableName;
+      this.utilizationAlarms(a, index ? `index-${index}-` : "", index ? `${tableName}-${index}` : tableName, what, dimensions);
+    }
+  }
+
+  private utilizationAlarms(a: ResolvedAlarms, idPrefix: string, namePrefix: string, what: string, dimensions: Record<string, string>): void {
     const tableMetric = (id: string, metricName: string, stat: "Sum" | "Average") => ({
       id,
-      metric: { namespace: "AWS/DynamoDB", metricName, dimensions: { TableName: tableName }, stat, period: a.periodSeconds },
+      metric: { namespace: "AWS/DynamoDB", metricName, dimensions, stat, period: a.periodSeconds },
     });
     for (const dim of ["Read", "Write"] as const) {
-      metricAlarm(this, `${dim.toLowerCase()}-capacity-utilization`, a, {
-        alarmName: `${tableName}-${dim.toLowerCase()}-capacity-utilization`,
-        alarmDescription: `Consumed ${dim.toLowerCase()} capacity of ${tableName} is above ${a.consumedCapacityPercent}% of provisioned.`,
+      metricAlarm(this, `${idPrefix}${dim.toLowerCase()}-capacity-utilization`, a, {
+        alarmName: `${namePrefix}-${dim.toLowerCase()}-capacity-utilization`,
+        alarmDescription: `Consumed ${dim.toLowerCase()} capacity of ${what} is above ${a.consumedCapacityPercent}% of provisioned.`,
         comparisonOperator: "GreaterThanThreshold",
         threshold: a.consumedCapacityPercent,
         metricQuery: [

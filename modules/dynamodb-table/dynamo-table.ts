@@ -18,6 +18,18 @@ const READ_ACTIONS = [
   "dynamodb:Scan",
 ];
 const WRITE_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+/** Item-level actions {@link DynamoTable.grant} may give on the table itself. */
+export type TableAction = "GetItem" | "BatchGetItem" | "Query" | "Scan" | "ConditionCheckItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem";
+const TABLE_ACTIONS: readonly TableAction[] = ["GetItem", "BatchGetItem", "Query", "Scan", "ConditionCheckItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"];
+
+/** What {@link DynamoTable.grant} gives: exactly these actions on the table, and Query on exactly these indexes. */
+export interface TableGrant {
+  /** @default none */
+  readonly table?: readonly TableAction[];
+  /** Indexes the grantee may Query (and nothing else on them). @default none */
+  readonly queryIndexes?: readonly string[];
+}
+
 const STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
 
 /** What later modules need to know about a table: names, ARNs and grants. */
@@ -111,7 +123,7 @@ export class DynamoTable extends Construct implements ITable {
       new DynamodbContributorInsights(this, "contributor-insights", { tableName: this.table.name });
     }
     if (c.alarms) {
-      new TableAlarms(this, "alarms", { tableName: c.tableName, alarms: c.alarms, provisioned: !!provisioned });
+      new TableAlarms(this, "alarms", { tableName: c.tableName, alarms: c.alarms, provisioned: !!provisioned, indexNames: this.indexNames });
     }
 
     new TerraformOutput(this, "table-name", { value: this.table.name, description: "DynamoDB table name" });
@@ -157,6 +169,21 @@ export class DynamoTable extends Construct implements ITable {
   grantReadWrite(grantee: IGrantable): void {
     grantee.addToPolicy({ sid: this.sid("ReadWrite"), actions: [...READ_ACTIONS, ...WRITE_ACTIONS], resources: this.tableAndIndexArns() });
     this.grantKey(grantee, ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]);
+  }
+
+  /**
+   * Least privilege per index: exactly the given item actions on the table and `dynamodb:Query` on exactly the
+   * named indexes — a function that queries one index cannot scan the table or query another index. Throws naming
+   * an unknown action or index.
+   */
+  grant(grantee: IGrantable, grant: TableGrant): void {
+    const where = `DynamoTable(${this.config.tableName}).grant`;
+    for (const a of grant.table ?? []) if (!TABLE_ACTIONS.includes(a)) throw new Error(`${where}: table action ${JSON.stringify(a)} must be one of ${TABLE_ACTIONS.join(", ")}`);
+    for (const i of grant.queryIndexes ?? []) if (!this.indexNames.includes(i)) throw new Error(`${where}: queryIndexes ${JSON.stringify(i)} is not an index of the table; its indexes are ${this.indexNames.join(", ") || "none"}`);
+    const writes = (grant.table ?? []).some((a) => ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].includes(a));
+    if (grant.table?.length) grantee.addToPolicy({ sid: this.sid("Items"), actions: grant.table.map((a) => `dynamodb:${a}`), resources: [this.tableArn] });
+    if (grant.queryIndexes?.length) grantee.addToPolicy({ sid: this.sid("IndexQuery"), actions: ["dynamodb:Query"], resources: grant.queryIndexes.map((n) => `${this.tableArn}/index/${n}`) });
+    if (grant.table?.length || grant.queryIndexes?.length) this.grantKey(grantee, writes ? ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"] : ["kms:Decrypt", "kms:DescribeKey"]);
   }
 
   /** Read access to the table's stream (for a stream consumer). */

@@ -98,6 +98,9 @@ export type Encryption =
 
 export type StreamViewType = "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
 
+/** Operations whose P99 `SuccessfulRequestLatency` can raise an alarm. */
+export type LatencyOperation = "GetItem" | "BatchGetItem" | "Query" | "Scan" | "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem";
+
 /** Alarm thresholds of a table; the topic, period and evaluation periods are the {@link BaseAlarmProps} every module shares. */
 export interface TableAlarmsProps extends BaseAlarmProps {
   /**
@@ -111,7 +114,13 @@ export interface TableAlarmsProps extends BaseAlarmProps {
    */
   readonly latencyP99ThresholdMs?: number;
   /**
-   * Consumed capacity, as a percentage of provisioned, above which the capacity alarms fire (provisioned only). 1–100.
+   * The operations with a P99 latency alarm (one alarm each): the ones the table's readers and writers use.
+   * @default ["GetItem", "BatchGetItem"]
+   */
+  readonly latencyOperations?: readonly LatencyOperation[];
+  /**
+   * Consumed capacity, as a percentage of provisioned, above which the capacity alarms fire (provisioned only; the
+   * table and each global secondary index). 1–100.
    * @default 80
    */
   readonly consumedCapacityPercent?: number;

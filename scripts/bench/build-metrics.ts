@@ -58,6 +58,7 @@ const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
 const FUNCTION_ENV: Record<string, Record<string, string>> = {
   "forecast-api": { TABLE_NAME: "weather-forecast-cache-prod", ORIGIN_URL: "https://forecast.example.com" },
   "analytics-query": { ATHENA_WORKGROUP: "analytics-prod", ATHENA_DATABASE: "analytics_prod" },
+  "conversation-memory": { MEMORY_HISTORY_TABLE: "ConversationHistoryV2-prod", MEMORY_EMBEDDINGS_TABLE: "ConversationEmbeddings-prod", MEMORY_CURSOR_KMS_KEY_ID: "alias/conversation-memory-prod-cursor" },
 };
 const BASE_ENV = { AWS_REGION: "us-east-1", AWS_LAMBDA_FUNCTION_NAME: "bench", METRICS_ENABLED: "false" };
 /** Nothing listens there: ioredis connects lazily, so init never dials it. */

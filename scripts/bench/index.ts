@@ -25,6 +25,8 @@ import { runCacheSection } from "./scenarios/anchors.js";
 import type { CacheResult } from "./scenarios/anchors.js";
 import { baselineScenarios } from "./scenarios/baselines.js";
 import { httpScenarios } from "./scenarios/http.js";
+import { runMemorySection } from "./scenarios/memory.js";
+import type { MemoryResults } from "./scenarios/memory.js";
 import { kitScenarios } from "./scenarios/kit.js";
 import { runReadScenario } from "./scenarios/read-runner.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
@@ -41,6 +43,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   const reads: ScenarioResult[] = [];
   let cache: CacheResult[] = [];
   let build: BuildMetrics | undefined;
+  let memory: MemoryResults | undefined;
   let forecastBytes = 0;
 
   const needsEnvironment = ["reads", "http", "cache"].some((s) => options.sections.has(s as never));
@@ -89,6 +92,11 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
   }
 
+  if (options.sections.has("memory")) {
+    log("bench: conversation memory (v1 vs v2: recent context, similarity search, partitions per hour)");
+    memory = await runMemorySection({ delayMs: options.delayMs, jitterMs: options.jitterMs, counts: plan.memory, log });
+  }
+
   if (options.sections.has("build")) {
     log("bench: build metrics (build, bundle sizes, module init, synth)");
     const scratchDir = mkdtempSync(join(tmpdir(), "bench-build-"));
@@ -120,6 +128,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     reads: readRows,
     cache: cacheRows,
     ...(build ? { build } : {}),
+    ...(memory ? { memory } : {}),
     headline,
     notes: notes(readRows),
   };

@@ -24,11 +24,13 @@ export interface BenchOptions {
   /** Fresh processes timed for synth and for each bundle's module init. */
   readonly synthRuns: number;
   readonly initRuns: number;
+  /** Vectors of the memory section's similarity search (one user's). */
+  readonly vectors: number;
   /** Sections to run (all by default). */
   readonly sections: ReadonlySet<Section>;
 }
 
-export const SECTIONS = ["reads", "http", "cache", "build"] as const;
+export const SECTIONS = ["reads", "http", "cache", "build", "memory"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `npm run bench -- [options]
@@ -43,7 +45,8 @@ export const USAGE = `npm run bench -- [options]
   --warmup N              warm-up operations per measurement (not measured)
   --synth-runs N          fresh synth processes timed (default 5, quick 2)
   --init-runs N           fresh node processes timed per bundle and environment (default 10, quick 3)
-  --only reads,http,cache,build   run only these sections`;
+  --vectors N             vectors of the memory section's similarity search (500–100000, default 10000, quick 2000)
+  --only reads,http,cache,build,memory   run only these sections`;
 
 export class UsageError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -71,6 +74,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         "synth-runs": { type: "string" },
         "init-runs": { type: "string" },
         only: { type: "string" },
+        vectors: { type: "string" },
       },
     }));
   } catch (err) {
@@ -111,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     warmup: optional("warmup", values.warmup, 0, 100_000),
     synthRuns: number("synth-runs", values["synth-runs"], quick ? 2 : 5, 1, 50, true),
     initRuns: number("init-runs", values["init-runs"], quick ? 3 : 10, 1, 100, true),
+    vectors: number("vectors", values.vectors, quick ? 2000 : 10_000, 500, 100_000, true),
     sections,
   };
   if (problems.length > 0) throw new UsageError(problems);

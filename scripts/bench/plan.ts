@@ -1,5 +1,6 @@
 import type { BenchOptions } from "./options.js";
 import type { Operation } from "./scenarios/anchors.js";
+import type { MemoryCounts } from "./scenarios/memory.js";
 import type { Counts } from "./scenarios/read-runner.js";
 
 /**
@@ -19,6 +20,7 @@ export interface Plan {
   httpWarm: (concurrency: number) => Counts;
   httpCold: (concurrency: number) => Counts;
   cache: (operation: Operation) => Counts;
+  memory: MemoryCounts;
 }
 
 export function makePlan(options: BenchOptions): Plan {
@@ -43,6 +45,7 @@ export function makePlan(options: BenchOptions): Plan {
     kitWarmL1: (c) => counts(1000, 100, c, 50),
     httpWarm: (c) => counts(60, 8, c, 3),
     httpCold: (c) => counts(12, 3, c, 1),
+    memory: { contextIterations: options.iterations ?? (options.quick ? 30 : 200), vectors: options.vectors, similarQueries: options.iterations ?? (options.quick ? 10 : 50) },
     cache: (op) => {
       const [full, quick, warmup] = cache[op];
       return counts(full, quick, 1, warmup);

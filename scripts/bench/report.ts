@@ -2,6 +2,7 @@ import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import type { BuildMetrics } from "./build-metrics.js";
 import type { CacheResult, Library, Operation } from "./scenarios/anchors.js";
 import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
+import type { MemoryResults } from "./scenarios/memory.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
 
 /**
@@ -47,6 +48,8 @@ export interface BenchResults {
   reads: ReadRow[];
   cache: CacheRow[];
   build?: BuildMetrics;
+  /** The conversation-memory section (v1 vs v2), when it ran. */
+  memory?: MemoryResults;
   headline: Headline;
   notes: string[];
 }
@@ -209,6 +212,40 @@ export function buildTable(build: BuildMetrics): string {
   return `${bundles}\n\nSynth of all ${s.stacks} stacks: ${s.medianAppMs.toFixed(0)} ms app time (the \`synth:\` line), ${s.medianWallMs.toFixed(0)} ms process wall time; median of ${s.runs.length} fresh processes.`;
 }
 
+export function memoryTables(m: MemoryResults): string {
+  const vs = (row: { p50: number; p99: number }, base: { p50: number; p99: number } | undefined) => (base ? `${times(base.p50 / row.p50)} / ${times(base.p99 / row.p99)}` : "—");
+  const ctxBase = m.context.rows.find((r) => r.scenario.startsWith("v1"));
+  const context = table(
+    ["scenario", "p50 ms", "p99 ms", "Queries/read", "RCU/read", "p50 / p99 vs v1", "note"],
+    m.context.rows.map((r) => [r.scenario, ms(r.p50), ms(r.p99), rt(r.queries), rt(r.rcu), r === ctxBase ? "1× / 1×" : vs(r, ctxBase), r.note]),
+    ["l", "r", "r", "r", "r", "r", "l"],
+  );
+  const simBase = m.similar.rows.find((r) => r.scenario.startsWith("v1"));
+  const similar = table(
+    ["scenario", "p50 ms", "p99 ms", "Queries/search", "RCU/search", "candidates", "recall@10", "p50 / p99 vs v1", "note"],
+    m.similar.rows.map((r) => [r.scenario, ms(r.p50), ms(r.p99), rt(r.queries), rt(r.rcu), rt(r.candidates), r.recallAt10.toFixed(3), r === simBase ? "1× / 1×" : vs(r, simBase), r.note]),
+    ["l", "r", "r", "r", "r", "r", "r", "r", "l"],
+  );
+  const partitions = table(
+    ["table or index", "design", "distinct partition keys written", "hottest key's share of writes"],
+    m.partitions.rows.map((r) => [r.table, r.design, r.distinctKeys.toLocaleString("en-US"), `${(r.hottestKeyShare * 100).toFixed(1)} %`]),
+    ["l", "l", "r", "r"],
+  );
+  return [
+    `Conversation memory: recent context (${m.context.messages} messages across ${m.context.days} day-shards; concurrency 1)`,
+    "",
+    context,
+    "",
+    `Similarity search: top-10 over ${m.similar.vectors.toLocaleString("en-US")} vectors of ${m.similar.dimension} dimensions (${m.similar.bands} bands × ${m.similar.bits} bits; zlib keeps ${(m.similar.compression * 100).toFixed(1)} % of the float32 bytes), ${m.similar.queries} queries`,
+    "",
+    similar,
+    "",
+    `Partition keys written in one hour: ${m.partitions.writesPerHour.toLocaleString("en-US")} appends by ${m.partitions.users.toLocaleString("en-US")} users (Zipf 1.1), each with an embedding`,
+    "",
+    partitions,
+  ].join("\n");
+}
+
 export function headlineText(h: Headline): string {
   const lines: string[] = [];
   const sp = (s: Speedup | undefined) => (s ? `p50 ${times(s.p50)}, p99 ${times(s.p99)} faster, ${times(s.throughput)} the throughput` : "not measured");
@@ -238,11 +275,14 @@ export function renderReport(r: BenchResults): string {
   const out = [
     `Benchmark ${r.date}${r.config.quick ? " (--quick)" : ""}: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, load ${r.machine.loadAverageAtStart.join(" / ")} at start` +
       (r.machine.loadAverageAtEnd ? `, ${r.machine.loadAverageAtEnd.join(" / ")} at end` : ""),
-    `${r.config.cities} cities of ~${(r.config.forecastBytes / 1024).toFixed(1)} KB, ${r.config.citiesPerRead} per read; proxies add ${r.config.delayMs} ms each way (+0–${r.config.jitterMs} ms jitter); ${r.durationS.toFixed(0)} s`,
+    r.reads.length > 0 || r.cache.length > 0
+      ? `${r.config.cities} cities of ~${(r.config.forecastBytes / 1024).toFixed(1)} KB, ${r.config.citiesPerRead} per read; proxies add ${r.config.delayMs} ms each way (+0–${r.config.jitterMs} ms jitter); ${r.durationS.toFixed(0)} s`
+      : `proxies add ${r.config.delayMs} ms each way (+0–${r.config.jitterMs} ms jitter); ${r.durationS.toFixed(0)} s`,
   ];
   if (r.reads.length > 0) out.push("", "100-city regional reads", "", readsTable(r.reads));
   if (r.cache.length > 0) out.push("", "Cache layer vs anchors (concurrency 1, same Redis, values and TTL)", "", cacheTable(r.cache));
   if (r.build) out.push("", "Build", "", buildTable(r.build));
+  if (r.memory) out.push("", memoryTables(r.memory));
   out.push("", "Headline", "", headlineText(r.headline));
   if (r.notes.length > 0) out.push("", "Notes", "", ...r.notes.map((n) => `- ${n}`));
   return out.join("\n");

@@ -4,6 +4,7 @@
  * `<!-- /env-table -->` in its file; `npm run docs` rewrites them, tests/unit/lib/env-docs.test.ts checks them.
  */
 import { analyticsEnv } from "../../functions/analytics-query/env.js";
+import { memoryEnv } from "../../functions/conversation-memory/env.js";
 import { forecastEnv } from "../../functions/forecast-api/env.js";
 import { runtimeEnv } from "../../functions/lib/config.js";
 import type { EnvSchema, VarSpec } from "../../functions/lib/env.js";
@@ -19,6 +20,7 @@ export const ENV_TABLES: readonly EnvTable[] = [
   { id: "runtime", file: "docs/runtime-kit.md", schema: runtimeEnv },
   { id: "forecast-api", file: "functions/forecast-api/README.md", schema: forecastEnv },
   { id: "analytics-query", file: "functions/analytics-query/README.md", schema: analyticsEnv },
+  { id: "conversation-memory", file: "functions/conversation-memory/README.md", schema: memoryEnv },
 ];
 
 /** The Markdown table of a schema: variable, default, allowed values, meaning — in schema order. */

@@ -6,10 +6,12 @@ import { environments } from "../../stacks/config.js";
 import type { EnvironmentName } from "../../stacks/config.js";
 import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forecast-parts.js";
 import { startApiGatewayEmulator } from "./api-gateway-emulator.js";
-import type { ApiGatewayEmulator } from "./api-gateway-emulator.js";
+import type { ApiGatewayEmulator, EmulatedRoute } from "./api-gateway-emulator.js";
 import { DynaliteServer } from "../support/dynalite.js";
 import { ensureTable } from "../support/local-table.js";
 import { LambdaContainer } from "./lambda-container.js";
+import { startMemoryApi } from "./memory-stack.js";
+import type { LocalMemoryApi } from "./memory-stack.js";
 import { startOriginServer } from "./origin-server.js";
 import type { OriginServer } from "./origin-server.js";
 import { ping, RedisServer, redisServerAvailable } from "../support/redis-server.js";
@@ -65,6 +67,8 @@ export interface LocalStack {
   readonly stageTtlSeconds: number;
   /** The latency proxies the handler reaches dynalite and Redis through, when asked for. */
   readonly proxies: { dynamo: LatencyProxy; redis: LatencyProxy | undefined } | undefined;
+  /** The conversation-memory API, served by the same gateway (scripts/local/memory-stack.ts). */
+  readonly memory: LocalMemoryApi;
   close(): Promise<void>;
 }
 
@@ -133,14 +137,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => container.stop());
     await container.start();
 
+    const memory = await startMemoryApi({ environment: env.environment, client, dynamoEndpoint, redisUrl, cacheNamespace });
+    cleanup.push(() => memory.stop());
+
     const emulator = await startApiGatewayEmulator({
       port: options.port,
-      routes: api.routes.map((r) => ({
+      routes: [...api.routes.map((r): EmulatedRoute => ({
         method: r.method as "GET",
         path: r.path,
         handler: (event, context) => container.invoke(event, context),
         cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
-      })),
+      })), ...memory.routes],
     });
     cleanup.push(() => emulator.close());
 
@@ -156,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cacheNamespace,
       stageTtlSeconds,
       proxies,
+      memory,
       close: () => runAll(cleanup),
     };
   } catch (err) {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "bench-smoke-"));
   const tsx = createRequire(import.meta.url).resolve("tsx/cli");
   const args = ["scripts/bench/index.ts", "--quick", "--cities", "120", "--concurrency", CONCURRENCY.join(","), "--iterations", "2", "--warmup", "1", "--repeats", "1"];
-  args.push("--synth-runs", "1", "--init-runs", "1", "--out", outDir);
+  args.push("--synth-runs", "1", "--init-runs", "1", "--vectors", "500", "--out", outDir);
   run = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsx, ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -104,6 +104,17 @@ describe("npm run bench -- --quick (tiny counts)", () => {
       if (r.library === "kit") expect(Object.keys(r.kitVs ?? {}).sort()).toEqual(["bentocache", "cacheable"]);
     }
     expect(results.headline.stampede?.loaderCallsPerStampede.kit).toBe(1);
+  });
+
+  it("ran the memory section: v1 and v2 rows for context and similarity, recall in [0, 1], partition counts", () => {
+    const m = results.memory!;
+    expect(m.context.rows.map((r) => r.scenario.slice(0, 2))).toEqual(["v1", "v2", "v2", "v2", "v2"]);
+    for (const r of [...m.context.rows, ...m.similar.rows]) expect([r.p50, r.p99, r.queries, r.rcu].every(finite), r.scenario).toBe(true);
+    expect(m.context.rows[1]!.queries).toBe(7);
+    for (const r of m.similar.rows) expect(r.recallAt10).toBeGreaterThanOrEqual(0);
+    expect(m.similar.rows.find((r) => r.scenario.startsWith("v1"))!.recallAt10).toBe(1);
+    expect(m.partitions.rows.length).toBe(6);
+    expect(run.stdout).toContain("Conversation memory: recent context");
   });
 
   it("measured synth and each function's bundle size and module init", () => {

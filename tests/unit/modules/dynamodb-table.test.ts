@@ -4,6 +4,7 @@ import { DynamodbTable } from "@cdktn/provider-aws/lib/dynamodb-table/index.js";
 import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
 import { DynamoTable } from "../../../modules/dynamodb-table/index.js";
 import type { DynamoTableProps } from "../../../modules/dynamodb-table/index.js";
+import { resolveDynamoTableProps } from "../../../modules/dynamodb-table/resolve.js";
 import { PropValidationError, RoleGrants } from "../../../modules/core/index.js";
 import { addresses, onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 
@@ -407,5 +408,30 @@ describe("DynamoTable: validation names the field, the value and the allowed ran
       ],
     });
     expect(onlyResource(json, "aws_dynamodb_table").attribute).toEqual([{ name: "pk", type: "S" }, { name: "x", type: "N" }]);
+  });
+});
+
+describe("DynamoTable.grant and per-operation latency alarms (conversation-memory's needs)", () => {
+  it("grants exactly the given table actions and Query on exactly the named indexes; rejects an unknown index", () => {
+    const statements: Array<{ sid: string; actions: readonly string[]; resources: readonly string[] }> = [];
+    const grantee = { addToPolicy: (s: (typeof statements)[number]) => void statements.push(s) };
+    synthStack((stack) => {
+      const t = new DynamoTable(stack, "t", {
+        tableName: "grants-table",
+        partitionKey: { name: "pk" },
+        globalSecondaryIndexes: [{ indexName: "ByA", partitionKey: { name: "a" } }, { indexName: "ByB", partitionKey: { name: "b" } }],
+        alarms: { latencyOperations: ["Query"] },
+      });
+      t.grant(grantee, { table: ["PutItem"], queryIndexes: ["ByB"] });
+      expect(() => t.grant(grantee, { queryIndexes: ["ByC"] })).toThrow(/queryIndexes "ByC" is not an index of the table; its indexes are ByA, ByB/);
+    });
+    expect(statements.map((s) => [s.sid, s.actions])).toEqual([["DynamoGrantsTableItems", ["dynamodb:PutItem"]], ["DynamoGrantsTableIndexQuery", ["dynamodb:Query"]]]);
+    expect(statements[1]!.resources).toEqual([expect.stringMatching(/\/index\/ByB$/)]);
+  });
+
+  it("rejects an unknown or repeated latency operation", () => {
+    expect(() => resolveDynamoTableProps({ tableName: "lat-table", partitionKey: { name: "pk" }, alarms: { latencyOperations: ["Query", "Query", "Get" as never] } })).toThrow(
+      /alarms.latencyOperations\[2\] = "Get": must be one of[\s\S]*lists "Query" twice/,
+    );
   });
 });

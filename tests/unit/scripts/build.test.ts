@@ -17,7 +17,7 @@ const build = (args: string[]) => run(process.execPath, ["--import", "tsx", "scr
 
 describe("this repository's functions (stacks/code-location.ts)", () => {
   it("are the folders of functions/ with a handler.ts, in name order, not functions/lib", () => {
-    expect(projectFunctions({ projectRoot }).map((f) => f.name)).toEqual(["analytics-query", "forecast-api"]);
+    expect(projectFunctions({ projectRoot }).map((f) => f.name)).toEqual(["analytics-query", "conversation-memory", "forecast-api"]);
     expect(projectFunctions({ projectRoot }, join(projectRoot, "tests/unit/modules/fixtures/nodejs-bundle")).map((f) => f.name)).toEqual(["lazy", "tiny", "with-sdk"]);
   });
 
@@ -60,8 +60,8 @@ describe("npm run build (scripts/build.ts)", () => {
 
   it("names an unknown function or a malformed budget, and exits 2", async () => {
     for (const [args, message] of [
-      [["--only", "nope"], /--only nope: no such function \(functions\/<name>\/handler\.ts; found: analytics-query, forecast-api\)/],
-      [["--budget", "nope=1"], /--budget nope=1: no function "nope" \(functions: analytics-query, forecast-api\)/],
+      [["--only", "nope"], /--only nope: no such function \(functions\/<name>\/handler\.ts; found: analytics-query, conversation-memory, forecast-api\)/],
+      [["--budget", "nope=1"], /--budget nope=1: no function "nope" \(functions: analytics-query, conversation-memory, forecast-api\)/],
       [["--budget", "lots"], /--budget "lots": expected <KB> or <function>=<KB>/],
     ] as const) {
       const failed = await build([...args, "--outdir", tmp("build-usage-")]).catch((e: unknown) => e as Failed);
@@ -81,13 +81,13 @@ describe("this repository's bundles", () => {
   const pkg = (r: BundleResult, name: string) => r.packages.find((p) => p.name === name);
 
   it("keep every function within the default 400 KB at init, with no per-function budget", () => {
-    expect(results.map((r) => r.name)).toEqual(["analytics-query", "forecast-api"]);
+    expect(results.map((r) => r.name)).toEqual(["analytics-query", "conversation-memory", "forecast-api"]);
     expect(DEFAULT_INIT_BUDGET_KB).toBe(400);
     expect(FUNCTION_INIT_BUDGETS_KB).toEqual({});
     for (const r of results) expect(r, r.name).toMatchObject({ budgetBytes: 400 * 1024, overBudget: false });
   });
 
-  it.each(["analytics-query", "forecast-api"])("%s loads ioredis, Secrets Manager and the SDK's unused credential providers only on demand", (name) => {
+  it.each(["analytics-query", "conversation-memory", "forecast-api"])("%s loads ioredis, Secrets Manager and the SDK's unused credential providers only on demand", (name) => {
     const r = result(name);
     for (const lazyOnly of ["ioredis", "@aws-sdk/client-secrets-manager", "@aws-sdk/credential-provider-sso", "@aws-sdk/credential-provider-ini", "@aws-sdk/credential-provider-process", "@aws-sdk/credential-provider-web-identity"]) {
       expect(pkg(r, lazyOnly), `${name}: ${lazyOnly}`).toMatchObject({ initBytes: 0 });

@@ -59,9 +59,9 @@ describe("CI matrices (npm run ci:matrix)", () => {
 
   it("plans every app stack with its environment's read-only role, applies each environment with its apply role", () => {
     const m = ciMatrix(deployment, ids);
-    expect(m.plan.map((p) => p.stack)).toEqual(["weather-forecast-dev", "analytics-dev", "weather-forecast-staging", "analytics-staging", "weather-forecast-prod", "analytics-prod"]);
-    expect(m.plan[4]).toEqual({ stack: "weather-forecast-prod", environment: "prod", region: "us-east-1", role: "arn:aws:iam::444455556666:role/data-access-kit-prod-github-plan" });
-    expect(m.apply.prod).toEqual({ environment: "prod", githubEnvironment: "prod", region: "us-east-1", role: "arn:aws:iam::444455556666:role/data-access-kit-prod-github-apply", stacks: "weather-forecast-prod analytics-prod" });
+    expect(m.plan.map((p) => p.stack)).toEqual(["weather-forecast-dev", "analytics-dev", "conversation-memory-dev", "weather-forecast-staging", "analytics-staging", "conversation-memory-staging", "weather-forecast-prod", "analytics-prod", "conversation-memory-prod"]);
+    expect(m.plan[6]).toEqual({ stack: "weather-forecast-prod", environment: "prod", region: "us-east-1", role: "arn:aws:iam::444455556666:role/data-access-kit-prod-github-plan" });
+    expect(m.apply.prod).toEqual({ environment: "prod", githubEnvironment: "prod", region: "us-east-1", role: "arn:aws:iam::444455556666:role/data-access-kit-prod-github-apply", stacks: "weather-forecast-prod analytics-prod conversation-memory-prod" });
   });
 
   it("is not configured while placeholders remain, and is once they are set", () => {

@@ -90,13 +90,13 @@ describe("npm run synth (scripts/synth.ts)", () => {
 
   it("prints every stack with its resource count and monthly cost, then the app's time and its parts", () => {
     const lines = stdout.trim().split("\n");
-    const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
+    const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "conversation-memory-dev", "conversation-memory-prod", "conversation-memory-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
     expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[0])).toEqual(stacks);
     for (const line of lines.slice(0, -1)) {
       expect(line).toMatch(/^[\w-]+\s+\d+ resources {2}\$[\d,]+\.\d\d\/month \(\$[\d,]+\.\d\d fixed \+ \$[\d,]+\.\d\d usage\), (capacity ok|capacity: \d+ too low \(warns\)|no workload) {2}\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
     }
     expect(lines.at(-1)).toMatch(
-      /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 8 stacks, (-?\d+) ms starting and stopping its thread\)$/,
+      /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 11 stacks, (-?\d+) ms starting and stopping its thread\)$/,
     );
   });
 
@@ -109,14 +109,14 @@ describe("npm run synth (scripts/synth.ts)", () => {
     buildApp({ projectRoot, outdir: fromSources }).synth();
     const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).sort();
     expect(files(outdir)).toEqual(files(fromSources));
-    expect(files(outdir).filter((f) => f.endsWith(".zip"))).toHaveLength(6);
+    expect(files(outdir).filter((f) => f.endsWith(".zip"))).toHaveLength(9);
     for (const file of files(outdir)) expect(readFileSync(join(outdir, file)).equals(readFileSync(join(fromSources, file))), file).toBe(true);
   });
 
   it("synthesizes into CDKTF_OUTDIR (the cdktn CLI sets it), and records token creation stacks only with --debug-tokens", async () => {
     const cliOutdir = tmp("synth-cli-");
     const debug = await synth(["--debug-tokens"], { CDKTF_OUTDIR: cliOutdir });
-    expect(readdirSync(join(cliOutdir, "stacks")).sort()).toHaveLength(8);
+    expect(readdirSync(join(cliOutdir, "stacks")).sort()).toHaveLength(11);
     expect(debug.stdout).toMatch(/\); token creation stacks recorded \(--debug-tokens\)\n$/);
     expect(stdout).not.toContain("creation stacks");
   }, 120_000);

@@ -23,4 +23,9 @@ describe("stack resource addresses are pinned", () => {
     const json = JSON.parse(Testing.synth(stack as Parameters<typeof Testing.synth>[0])) as SynthesizedStack;
     await expect(addresses(json).join("\n") + "\n").toMatchFileSnapshot(`./__addresses__/analytics-${env}.txt`);
   });
+  it.each(ENVIRONMENTS)("conversation-memory-%s", async (env) => {
+    const stack = app.node.findChild(`conversation-memory-${env}`);
+    const json = JSON.parse(Testing.synth(stack as Parameters<typeof Testing.synth>[0])) as SynthesizedStack;
+    await expect(addresses(json).join("\n") + "\n").toMatchFileSnapshot(`./__addresses__/conversation-memory-${env}.txt`);
+  });
 });

@@ -211,9 +211,9 @@ describe("analytics stack: API", () => {
 });
 
 describe("the app", () => {
-  it("has an analytics stack per environment next to the weather-forecast stacks (and a bootstrap per deployment target)", () => {
+  it("has an analytics stack per environment next to the weather-forecast and conversation-memory stacks (and a bootstrap per deployment target)", () => {
     const app = buildApp({ outdir: Testing.app().outdir, projectRoot });
     const ids = app.node.children.map((c) => c.node.id).sort();
-    expect(ids).toEqual(["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"]);
+    expect(ids).toEqual(["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "conversation-memory-dev", "conversation-memory-prod", "conversation-memory-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"]);
   });
 });

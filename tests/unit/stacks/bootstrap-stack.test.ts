@@ -136,15 +136,17 @@ describe("bootstrap stack: GitHub OIDC", () => {
     expect(deny.NotResource).toEqual([
       `arn:aws:s3:::${BUCKET}/stacks/weather-forecast-dev/terraform.tfstate`,
       `arn:aws:s3:::${BUCKET}/stacks/analytics-dev/terraform.tfstate`,
+      `arn:aws:s3:::${BUCKET}/stacks/conversation-memory-dev/terraform.tfstate`,
       `arn:aws:s3:::${BUCKET}/stacks/weather-forecast-dev/terraform.tfstate.tflock`,
       `arn:aws:s3:::${BUCKET}/stacks/analytics-dev/terraform.tfstate.tflock`,
+      `arn:aws:s3:::${BUCKET}/stacks/conversation-memory-dev/terraform.tfstate.tflock`,
     ]);
   });
 
   it("plan roles read their state and write only its lock file; apply roles write their state", () => {
     const plan = policyOf(nonprod, "aws_iam_role_policy", "dev-plan-policy");
     expect(statement(plan, "StateObjects").Action).toEqual(["s3:GetObject"]);
-    expect(statement(plan, "StateLockFiles")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`arn:aws:s3:::${BUCKET}/stacks/weather-forecast-dev/terraform.tfstate.tflock`, `arn:aws:s3:::${BUCKET}/stacks/analytics-dev/terraform.tfstate.tflock`] });
+    expect(statement(plan, "StateLockFiles")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`arn:aws:s3:::${BUCKET}/stacks/weather-forecast-dev/terraform.tfstate.tflock`, `arn:aws:s3:::${BUCKET}/stacks/analytics-dev/terraform.tfstate.tflock`, `arn:aws:s3:::${BUCKET}/stacks/conversation-memory-dev/terraform.tfstate.tflock`] });
     const apply = policyOf(nonprod, "aws_iam_role_policy", "dev-apply-policy");
     expect(statement(apply, "StateObjects").Action).toEqual(["s3:GetObject", "s3:PutObject"]);
   });

@@ -73,7 +73,7 @@ describe("synth output is byte-identical across checkouts", () => {
     const outA = join(a, "cdktf.out");
     const outB = join(b, "cdktf.out");
     expect(filesUnder(outA)).toEqual(filesUnder(outB));
-    expect(filesUnder(outA).filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(8);
+    expect(filesUnder(outA).filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(11);
     for (const file of filesUnder(outA)) expect(readFileSync(join(outA, file)).equals(readFileSync(join(outB, file))), file).toBe(true);
   });
 
