@@ -93,7 +93,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "conversation-memory-dev", "conversation-memory-prod", "conversation-memory-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
     expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[0])).toEqual(stacks);
     for (const line of lines.slice(0, -1)) {
-      expect(line).toMatch(/^[\w-]+\s+\d+ resources {2}\$[\d,]+\.\d\d\/month \(\$[\d,]+\.\d\d fixed \+ \$[\d,]+\.\d\d usage\), (capacity ok|capacity: \d+ too low \(warns\)|no workload) {2}\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
+      expect(line).toMatch(/^[\w-]+\s+\d+ resources {2}\$[\d,]+\.\d\d\/month \(\$[\d,]+\.\d\d fixed \+ \$[\d,]+\.\d\d usage(; \$[\d,]+\.\d\d at unconfirmed prices †)?\), (capacity ok|capacity: \d+ too low \(warns\)|no workload) {2}\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
     }
     expect(lines.at(-1)).toMatch(
       /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 11 stacks, (-?\d+) ms starting and stopping its thread\)$/,
