@@ -71,7 +71,10 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
   return {
     async getMany(keys, call?: StoreCallOptions) {
       const budget = callBudget(options.read, call?.deadline);
-      if (budget === "expired") throw new PartialLoadError(new Map(), new Map(keys.map((k) => [k, call!.deadline!.exceeded("table read", keys.length)] as const)));
+      if (budget === "expired") {
+        const error = call!.deadline!.exceeded("table read", keys.length);
+        throw new PartialLoadError(new Map(), new Map(keys.map((k) => [k, error] as const)));
+      }
       const result = await batchGet(client, table, keys.map((k) => ({ [keyAttribute]: { S: k } })), { ...options.read, ...budget });
       const found = new Map<string, V>();
       const failed = new Map<string, Error>();

@@ -20,13 +20,22 @@ export interface LayeredLoaderOptions {
    * later request the same slow origin). @default 0
    */
   writeBackReserveMs?: number;
+  /**
+   * Where the table write-back runs. Default: inside the load, awaited (the load resolves once the table has the
+   * values). Given a function, the load resolves as soon as the values are known and hands it the write-back — a
+   * promise that never rejects (failures go to `onWriteFailure`) — to await before the invocation ends: the
+   * cache's L2 write-back, which starts when the load resolves, then runs alongside it instead of after it, and
+   * both share the time left before the deadline. @default awaited in the load
+   */
+  deferWriteBack?: (writeBack: Promise<void>) => void;
 }
 
 /**
  * The loader for the bottom of the data path: the table first, then the origin for what the table lacks —
  * including keys the table failed to read (even all of them, when the table is down), since the origin is the
- * source of truth — then the origin's values written back to the table (awaited, so they are stored before the
- * invocation returns). One table read and at most one origin call per load.
+ * source of truth — then the origin's values written back to the table (awaited, in the load or by whoever
+ * `deferWriteBack` hands it to, so they are stored before the invocation returns). One table read and at most one
+ * origin call per load.
  *
  * The load's deadline (its `LoadContext`) is handed to each: the table read, the origin (minus
  * `writeBackReserveMs`) and the table write-back; each stops at it. Keys the origin could not serve — its
@@ -39,6 +48,17 @@ export function tableThenOrigin<V>(table: KeyValueStore<V>, origin: Loader<V>, o
     options.onWriteFailure ?? ((failed) => logger.error("table write-back of origin values failed", { keys: [...failed.keys()], error: failed.values().next().value }));
   const onReadFailure = options.onReadFailure ?? ((error) => logger.error("table read failed; asking the origin", { error }));
   const reserveMs = options.writeBackReserveMs ?? 0;
+  const writeBack = async (values: ReadonlyMap<string, V>, deadline: Deadline): Promise<void> => {
+    let failed: ReadonlyMap<string, Error>;
+    try {
+      failed = (await table.putMany(values, { deadline })).failed;
+    } catch (err) {
+      // putMany reports per-key failures; a throw (a bug, a bad encoder) fails every key of the write.
+      const error = err instanceof Error ? err : new Error(String(err));
+      failed = new Map([...values.keys()].map((key) => [key, error] as const));
+    }
+    if (failed.size > 0) onWriteFailure(failed);
+  };
   return async (keys, context) => {
     const deadline = context?.deadline ?? Deadline.none();
     let found: Map<string, V>;
@@ -62,8 +82,9 @@ export function tableThenOrigin<V>(table: KeyValueStore<V>, origin: Loader<V>, o
     if (fromOrigin.size > 0) {
       for (const [key, value] of fromOrigin) found.set(key, value);
       if (options.writeBack ?? true) {
-        const report = await table.putMany(fromOrigin, { deadline });
-        if (report.failed.size > 0) onWriteFailure(report.failed);
+        const written = writeBack(fromOrigin, deadline);
+        if (options.deferWriteBack) options.deferWriteBack(written);
+        else await written;
       }
     }
     if (failed !== undefined) throw new PartialLoadError(found, failed);
