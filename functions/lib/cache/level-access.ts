@@ -98,9 +98,9 @@ export class LevelAccess<V> {
    * that fails with an error (a connection a failover closed, CLUSTERDOWN) is retried once, after
    * {@link WRITE_BACK_RETRY_DELAY_MS}, if the deadline leaves time; one that still fails, timed out or was cut
    * by the deadline is reported, never dropped silently: a WARN naming the keys and the reason, and
-   * `l2WriteErrors` counted. A write-back the open breaker skipped is counted only (the breaker's opening is
-   * logged once, as an ERROR saying Redis is skipped). Nothing is lost but the shortcut: the values are in L1,
-   * and in the table below when the loader writes through.
+   * `l2WriteErrors` counted. A write-back the open breaker skipped is counted and its keys logged at DEBUG (the
+   * breaker's opening is logged once, as an ERROR saying Redis is skipped). Nothing is lost but the shortcut: the
+   * values are in L1, and in the table below when the loader writes through.
    */
   writeBack(entries: ReadonlyArray<readonly [string, Entry<V>]>, deadline: Deadline): void {
     for (const [key, entry] of entries) this.storeL1(key, entry);
@@ -124,11 +124,11 @@ export class LevelAccess<V> {
         }
         counters.l2WriteErrors++;
         if (error.reason === "deadline") deadline.exceeded("L2 write-back", entries.length);
-        // Skips of an open breaker are counted only, like every other skip: the breaker's opening is logged once.
-        if (error.reason === "circuit-open") return;
         const { name, logger } = this.settings;
         const keys = entries.map(([key]) => key);
-        logger.warn(`cache ${name}: L2 write-back of ${keys.length} key(s) not done (${error.reason}${attempt > 1 ? ", after a retry" : ""}); ${CONSEQUENCE["write-back"]}`, {
+        // A skip of the open breaker is not a new failure (its opening was logged once, as an ERROR): the keys go
+        // to DEBUG, so they are named without a WARN per request while Redis is down.
+        logger[error.reason === "circuit-open" ? "debug" : "warn"](`cache ${name}: L2 write-back of ${keys.length} key(s) not done (${error.reason}${attempt > 1 ? ", after a retry" : ""}); ${CONSEQUENCE["write-back"]}`, {
           cache: name,
           operation: "write-back",
           reason: error.reason,
