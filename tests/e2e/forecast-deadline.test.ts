@@ -47,7 +47,18 @@ const byCode = (errors: Record<string, CityError>) => {
   return counts;
 };
 
-/** What every case asserts: the answer came from the function, on a ~9 s deadline, before the function timeout. */
+/**
+ * One cold read of `n` cities named `<prefix>-000…`, logged for the run (status, per-city error codes, what the
+ * deadline cut), checked for what every case asserts: answered on a ~9 s deadline, before the function timeout.
+ */
+async function coldRead(stack: LocalStack, name: string, prefix: string, n: number): Promise<{ ids: string[]; status: number; body: Body }> {
+  const ids = cities(prefix, n);
+  const { status, body } = await get(stack, `/forecast?cities=${ids.join(",")}`);
+  console.log(`deadline case "${name}": ${status}, ${Object.keys(body.forecasts).length} forecasts, errors ${JSON.stringify(byCode(body.errors))}, budget ${body.meta.deadline.budgetMs} ms, cuts ${JSON.stringify(body.meta.deadline.cuts)}, read ${Math.round(body.meta.totalMs)} ms`);
+  expectAnsweredBeforeTheTimeout(stack, body, n);
+  return { ids, status, body };
+}
+
 function expectAnsweredBeforeTheTimeout(stack: LocalStack, body: Body, requested: number) {
   expect(stack.container.stats.timeouts).toBe(0);
   expect(stack.container.timeoutMs).toBe(TIMEOUT_MS);
@@ -75,11 +86,6 @@ async function slowOriginStack(delayMs: number) {
   };
 }
 
-/** One line per case for the run's log: the status, the per-city error codes and what the deadline cut. */
-function report(name: string, status: number, body: Body) {
-  console.log(`deadline case "${name}": ${status}, ${Object.keys(body.forecasts).length} forecasts, errors ${JSON.stringify(byCode(body.errors))}, budget ${body.meta.deadline.budgetMs} ms, cuts ${JSON.stringify(body.meta.deadline.cuts)}, read ${Math.round(body.meta.totalMs)} ms`);
-}
-
 // The cases wait on slow dependencies, not on the CPU: each has its own stack and they run side by side.
 describe.concurrent("origin slow (100 cities, concurrency 16, function timeout 10 s)", () => {
   let slow15: Awaited<ReturnType<typeof slowOriginStack>>;
@@ -93,11 +99,8 @@ describe.concurrent("origin slow (100 cities, concurrency 16, function timeout 1
 
   it("1.5 s per call: 207 with what the origin served and DeadlineExceeded for the rest, written back first", async () => {
     const { stack, proxy } = slow15;
-    const ids = cities("slow15", 100);
-    const { status, body } = await get(stack, `/forecast?cities=${ids.join(",")}`);
-    report("origin 1.5 s slow", status, body);
+    const { ids, status, body } = await coldRead(stack, "origin 1.5 s slow", "slow15", 100);
     expect(status).toBe(207);
-    expectAnsweredBeforeTheTimeout(stack, body, 100);
     const resolved = Object.keys(body.forecasts).length;
     // Waves of 16 calls of 1.5 s inside the origin's ~8.5 s (four or five on this machine): never all 100.
     expect(resolved).toBeGreaterThanOrEqual(16);
@@ -115,11 +118,8 @@ describe.concurrent("origin slow (100 cities, concurrency 16, function timeout 1
 
   it("2.5 s per call (over ORIGIN_TIMEOUT_MS 2 s): 502, every city OriginTimeout or DeadlineExceeded", async () => {
     const { stack } = slow25;
-    const ids = cities("slow25", 100);
-    const { status, body } = await get(stack, `/forecast?cities=${ids.join(",")}`);
-    report("origin 2.5 s slow", status, body);
+    const { ids, status, body } = await coldRead(stack, "origin 2.5 s slow", "slow25", 100);
     expect(status).toBe(502);
-    expectAnsweredBeforeTheTimeout(stack, body, 100);
     const codes = byCode(body.errors);
     expect(Object.keys(codes).sort()).toEqual(["DeadlineExceeded", "OriginTimeout"]);
     // Waves of 2 s timeouts inside ~8.5 s; the rest were cut in flight or never started.
@@ -149,11 +149,8 @@ describe.concurrent("table hung (a DynamoDB endpoint that accepts connections an
   });
 
   it("default budgets: the read gives up at 3 s, the origin serves every city (200), the write-back is reported", async () => {
-    const ids = cities("hung", 10);
-    const { status, body } = await get(defaults, `/forecast?cities=${ids.join(",")}`);
-    report("table hung, default budgets", status, body);
+    const { ids, status, body } = await coldRead(defaults, "table hung, default budgets", "hung", 10);
     expect(status).toBe(200);
-    expectAnsweredBeforeTheTimeout(defaults, body, 10);
     expect(Object.keys(body.forecasts)).toEqual(ids);
     expect(body.meta.layers.table).toMatchObject({ hits: 0, errors: 10, writes: 0, writeFailed: 10 });
     expect(body.meta.layers.origin).toMatchObject({ hits: 10, errors: 0 });
@@ -163,11 +160,8 @@ describe.concurrent("table hung (a DynamoDB endpoint that accepts connections an
   });
 
   it("budgets past the function timeout: the deadline stops the table read; 502 with DeadlineExceeded per city", async () => {
-    const ids = cities("hung-long", 10);
-    const { status, body } = await get(overBudget, `/forecast?cities=${ids.join(",")}`);
-    report("table hung, budgets past the timeout", status, body);
+    const { status, body } = await coldRead(overBudget, "table hung, budgets past the timeout", "hung-long", 10);
     expect(status).toBe(502);
-    expectAnsweredBeforeTheTimeout(overBudget, body, 10);
     expect(byCode(body.errors)).toEqual({ DeadlineExceeded: 10 });
     // The table read ran to the deadline and was cut there; the origin then had no time left (its reserve).
     expect(body.meta.deadline.cuts).toEqual({ "table read": 10, origin: 10 });
@@ -193,11 +187,8 @@ describe("Redis black-holed (accepts connections, never answers)", () => {
   });
 
   it("200 from the table and the origin, each L2 call bounded by its own timeout; the deadline cut nothing", async () => {
-    const ids = cities("blackhole", 20);
-    const { status, body } = await get(stack, `/forecast?cities=${ids.join(",")}`);
-    report("Redis black-holed", status, body);
+    const { ids, status, body } = await coldRead(stack, "Redis black-holed", "blackhole", 20);
     expect(status).toBe(200);
-    expectAnsweredBeforeTheTimeout(stack, body, 20);
     expect(Object.keys(body.forecasts)).toEqual(ids);
     expect(body.meta.layers.l2.hits).toBe(0);
     expect(body.meta.layers.origin.hits).toBe(20);
