@@ -1,6 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { Deadline } from "../lib/deadline.js";
 import { badRequestRule, BadRequestError, errorResponder, JSON_CONTENT_TYPE, jsonResponse } from "../lib/http.js";
 import type { Logger } from "../lib/logger.js";
+import { callerId } from "../lib/rate-limit/caller.js";
+import type { RateLimitDecision } from "../lib/rate-limit/limiter.js";
 import { parseCityId, parseCityList } from "./request.js";
 import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
 
@@ -12,35 +15,67 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  *   failure is an unknown city). A response never leaves a requested city out.
  * - `GET /forecast/{cityId}` — one city: 200, 404 (unknown city) or 502.
  * - Bad input → 400 with `{ error: "BadRequest", message, problems: [{ field, value, allowed }] }`.
+ * - Over the caller's rate limit → 429 `{ error: "TooManyRequests", message, retryAfterSeconds }` with
+ *   `Retry-After`; the limiter unavailable and configured to fail closed → 503 `RateLimiterUnavailable`, likewise.
+ *
+ * Every read runs on the request's deadline (the third argument; none when omitted): cities it cut are errors
+ * with code `DeadlineExceeded`, and count as failures for the status like any other.
  *
  * Only complete (200) responses say `Cache-Control: public, max-age=<stage TTL>`; partial and failed ones say
  * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
  * served from the stage cache until its TTL ends (see the forecast API README).
  */
 export interface ForecastAppOptions {
-  read: (cityIds: readonly string[]) => Promise<ForecastRead>;
+  read: (cityIds: readonly string[], deadline: Deadline) => Promise<ForecastRead>;
   stageCacheTtlSeconds: number;
   logger: Logger;
+  /** Checked before any read, per caller (see `callerId`). @default no limit */
+  rateLimit?: { readonly windowMs: number; check(caller: string, deadline?: Deadline): Promise<RateLimitDecision> };
 }
 
-export type ForecastHandler = (event: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">) => Promise<APIGatewayProxyResult>;
+/** A forecast request on the request's deadline (`Deadline.none()` when none is given). */
+export type ForecastHandler = (event: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">, deadline?: Deadline) => Promise<APIGatewayProxyResult>;
 
 export function createForecastApp(options: ForecastAppOptions): ForecastHandler {
-  // Every failure the API answers other than 400 is per city (in the body); anything thrown is a 500.
+  // Every failure the API answers other than 400/429 is per city (in the body); anything thrown is a 500.
   const failed = errorResponder([badRequestRule], options.logger);
-  return async (event, context) => {
+  return async (event, context, deadline = Deadline.none()) => {
     try {
       if (event.httpMethod !== "GET") return jsonResponse(405, { error: "MethodNotAllowed", message: `${event.httpMethod} is not allowed; use GET` }, { allow: "GET" });
-      if (event.resource === "/forecast") return await many(event, options);
-      if (event.resource === "/forecast/{cityId}") return await one(event, options);
-      return jsonResponse(404, { error: "NotFound", message: `no route for ${event.httpMethod} ${event.path}` });
+      if (event.resource !== "/forecast" && event.resource !== "/forecast/{cityId}") {
+        return jsonResponse(404, { error: "NotFound", message: `no route for ${event.httpMethod} ${event.path}` });
+      }
+      if (options.rateLimit) {
+        const refused = await rateLimited(event, options.rateLimit, deadline, options.logger);
+        if (refused) return refused;
+      }
+      if (event.resource === "/forecast") return await many(event, options, deadline);
+      return await one(event, options, deadline);
     } catch (err) {
       return failed(err, context.awsRequestId);
     }
   };
 }
 
-async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions): Promise<APIGatewayProxyResult> {
+/** The 429 (or, failing closed, 503) for a request the limiter refuses; undefined when it may go ahead. */
+async function rateLimited(event: APIGatewayProxyEvent, limiter: NonNullable<ForecastAppOptions["rateLimit"]>, deadline: Deadline, logger: Logger): Promise<APIGatewayProxyResult | undefined> {
+  const caller = callerId(event);
+  const decision = await limiter.check(caller, deadline);
+  if (decision.allowed) return undefined;
+  if (decision.decidedBy === "unavailable") {
+    const retryAfterSeconds = 1;
+    return jsonResponse(503, { error: "RateLimiterUnavailable", message: "requests are refused while the rate limiter is unavailable; retry shortly", retryAfterSeconds }, { "retry-after": String(retryAfterSeconds) });
+  }
+  const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
+  logger.info("request over the caller's rate limit", { caller, limit: decision.limit, windowMs: limiter.windowMs, retryAfterSeconds });
+  return jsonResponse(
+    429,
+    { error: "TooManyRequests", message: `over the limit of ${decision.limit} requests per ${limiter.windowMs / 1000} s for this caller; retry in ${retryAfterSeconds} s`, retryAfterSeconds },
+    { "retry-after": String(retryAfterSeconds) },
+  );
+}
+
+async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions, deadline: Deadline): Promise<APIGatewayProxyResult> {
   const given = event.multiValueQueryStringParameters?.cities;
   if (given && given.length > 1) {
     throw new BadRequestError(`"cities" was given ${given.length} times; pass one comma-separated list (cities=a,b,c)`, [
@@ -48,7 +83,7 @@ async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions): P
     ]);
   }
   const cityIds = parseCityList(event.queryStringParameters?.cities);
-  const result = await options.read(cityIds);
+  const result = await options.read(cityIds, deadline);
   const { forecasts, errors, meta } = result;
   const status = errors.size === 0 ? 200 : forecasts.size > 0 ? 207 : [...errors.values()].every((e) => e.code === "UnknownCity") ? 404 : 502;
   logOutcome(options, status, meta, errors);
@@ -60,9 +95,9 @@ async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions): P
   return { statusCode: status, headers: headersFor(status, options), body };
 }
 
-async function one(event: APIGatewayProxyEvent, options: ForecastAppOptions): Promise<APIGatewayProxyResult> {
+async function one(event: APIGatewayProxyEvent, options: ForecastAppOptions, deadline: Deadline): Promise<APIGatewayProxyResult> {
   const cityId = parseCityId(event.pathParameters?.cityId);
-  const { forecasts, errors, meta } = await options.read([cityId]);
+  const { forecasts, errors, meta } = await options.read([cityId], deadline);
   const text = forecasts.get(cityId);
   if (text !== undefined) {
     logOutcome(options, 200, meta, errors);
@@ -100,5 +135,6 @@ function summary(meta: ForecastMeta): Record<string, unknown> {
     originHits: layers.origin.hits,
     coalesced: meta.coalesced,
     totalMs: meta.totalMs,
+    deadline: meta.deadline,
   };
 }

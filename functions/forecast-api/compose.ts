@@ -7,9 +7,13 @@ import type { Loader, CacheOptions, MultiLevelCache } from "../lib/cache/multi-l
 import { stringSerializer } from "../lib/cache/serializer.js";
 import { dynamoClientFactory } from "../lib/clients/dynamodb.js";
 import type { Container } from "../lib/container.js";
+import { Deadline } from "../lib/deadline.js";
+import type { RemainingTime } from "../lib/deadline.js";
 import { dynamoStore } from "../lib/dynamo/store.js";
+import { ConfigError } from "../lib/env.js";
 import { withDrain } from "../lib/lambda.js";
 import type { Drainable } from "../lib/lambda.js";
+import { RateLimiter } from "../lib/rate-limit/limiter.js";
 import { createForecastApp } from "./app.js";
 import type { ForecastHandler } from "./app.js";
 import type { ForecastConfig } from "./config.js";
@@ -23,11 +27,20 @@ export interface ForecastApiOptions {
   readonly origin?: Loader<string>;
 }
 
+/** The Lambda handler: the request's deadline comes from the invocation's remaining time. */
+export type ForecastLambdaHandler = (event: Parameters<ForecastHandler>[0], context: Parameters<ForecastHandler>[1] & RemainingTime) => ReturnType<ForecastHandler>;
+
 export interface ForecastApi {
-  /** The API Gateway handler; drains the container (L2 write-backs, metrics) before it returns. */
-  readonly handler: ForecastHandler;
+  /**
+   * The API Gateway handler: on one deadline per invocation — the remaining time, capped by the integration
+   * timeout, minus the margin (FORECAST_DEADLINE_MARGIN_MS, FORECAST_INTEGRATION_TIMEOUT_MS) — shared by the rate
+   * limiter, every layer of the read and the drain of the container (L2 write-backs, metrics) before it returns.
+   */
+  readonly handler: ForecastLambdaHandler;
   /** The layered read behind the handler, not drained (drain `drainables` before a read counts as done). */
-  readonly read: (cityIds: readonly string[]) => Promise<ForecastRead>;
+  readonly read: (cityIds: readonly string[], deadline?: Deadline) => Promise<ForecastRead>;
+  /** The per-caller rate limiter, when FORECAST_RATE_LIMIT is set. */
+  readonly rateLimiter: RateLimiter | undefined;
   /** L1 + L2 over forecast JSON text, keyed by city id. */
   readonly cache: MultiLevelCache<string>;
   /** What must finish before a response: the container (its caches, then its metrics). */
@@ -58,10 +71,39 @@ export function composeForecastApi(container: Container, config: ForecastConfig,
     ttlSeconds: config.tableTtlSeconds,
     ttlJitterPct: container.config.cache.ttlJitterPct,
     read: { deadlineMs: config.tableDeadlineMs },
+    write: { deadlineMs: config.tableWriteDeadlineMs },
   });
   const origin = options.origin ?? originLoader({ baseUrl: config.originUrl, concurrency: config.originConcurrency, timeoutMs: config.originTimeoutMs });
-  const read = (cityIds: readonly string[]) => readForecasts(cityIds, { cache, table, origin, logger });
+  const deps = { cache, table, origin, logger, writeBackReserveMs: config.deadline.writeBackReserveMs };
+  const read = (cityIds: readonly string[], deadline?: Deadline) => readForecasts(cityIds, deps, deadline);
+  const rateLimiter = forecastRateLimiter(container, config);
   const drainables = [container];
-  const app = createForecastApp({ read, stageCacheTtlSeconds: config.stageCacheTtlSeconds, logger });
-  return { handler: withDrain(app, drainables, { logger }), read, cache, drainables };
+  const app = createForecastApp({ read, stageCacheTtlSeconds: config.stageCacheTtlSeconds, logger, ...(rateLimiter ? { rateLimit: rateLimiter } : {}) });
+  // Half the margin may go to the drain's tail (work the deadline cut ends just after it); the rest is for the answer.
+  const drained = withDrain(app, drainables, { logger, drainGraceMs: config.deadline.marginMs / 2 });
+  const policy = { marginMs: config.deadline.marginMs, capMs: config.deadline.capMs };
+  const handler: ForecastLambdaHandler = (event, context) => drained(event, context, Deadline.forInvocation(context, policy));
+  return { handler, read, rateLimiter, cache, drainables };
+}
+
+/**
+ * The limiter on the container's L2 (its Redis connection, timeout and circuit breaker), keys
+ * `<namespace>:rate:<caller>`; none when FORECAST_RATE_LIMIT is 0.
+ * @throws ConfigError when a limit is set but no Redis is configured: the limit is per caller across every
+ *   container, which only a shared store can count.
+ */
+function forecastRateLimiter(container: Container, config: ForecastConfig): RateLimiter | undefined {
+  const { rateLimit } = config;
+  if (rateLimit.limit === 0) return undefined;
+  if (!container.l2) {
+    throw new ConfigError([`FORECAST_RATE_LIMIT = ${rateLimit.limit}: needs Redis (REDIS_URL or REDIS_HOST) to count requests across containers; set it to 0 to run without a limit`]);
+  }
+  return new RateLimiter({
+    redis: container.l2,
+    limit: rateLimit.limit,
+    windowMs: rateLimit.windowSeconds * 1000,
+    keyPrefix: `${container.config.cache.namespace}:rate:`,
+    whenUnavailable: rateLimit.whenRedisDown,
+    logger: container.logger,
+  });
 }

@@ -24,6 +24,26 @@ export interface ForecastConfig {
   readonly cacheGraceSeconds: number;
   /** FORECAST_TABLE_DEADLINE_MS: budget of one batched table read, retries of UnprocessedKeys included. */
   readonly tableDeadlineMs: number;
+  /** FORECAST_TABLE_WRITE_DEADLINE_MS: budget of the table write-back of origin forecasts, retries included. */
+  readonly tableWriteDeadlineMs: number;
+  /** The request's deadline: remaining time, capped by the integration timeout, minus the margin. */
+  readonly deadline: {
+    /** FORECAST_DEADLINE_MARGIN_MS */
+    readonly marginMs: number;
+    /** FORECAST_INTEGRATION_TIMEOUT_MS */
+    readonly capMs: number;
+    /** FORECAST_WRITE_BACK_RESERVE_MS: the origin stops this long before the deadline, for the write-back. */
+    readonly writeBackReserveMs: number;
+  };
+  /** The per-caller rate limit (see functions/lib/rate-limit). */
+  readonly rateLimit: {
+    /** FORECAST_RATE_LIMIT: 0 = none. */
+    readonly limit: number;
+    /** FORECAST_RATE_LIMIT_WINDOW_SECONDS */
+    readonly windowSeconds: number;
+    /** FORECAST_RATE_LIMIT_WHEN_REDIS_DOWN */
+    readonly whenRedisDown: "allow" | "deny";
+  };
   /** STAGE_CACHE_TTL_SECONDS: the API Gateway stage cache TTL; complete responses say `max-age` of it. */
   readonly stageCacheTtlSeconds: number;
 }
@@ -31,6 +51,13 @@ export interface ForecastConfig {
 export function readForecastConfig(env: Env = process.env): ForecastConfig {
   const r = new EnvReader(env);
   const v = r.readAll(forecastEnv);
+  if (v.FORECAST_DEADLINE_MARGIN_MS + v.FORECAST_WRITE_BACK_RESERVE_MS >= v.FORECAST_INTEGRATION_TIMEOUT_MS) {
+    r.problem(
+      "FORECAST_DEADLINE_MARGIN_MS",
+      v.FORECAST_DEADLINE_MARGIN_MS,
+      `plus FORECAST_WRITE_BACK_RESERVE_MS (${v.FORECAST_WRITE_BACK_RESERVE_MS}) must be below FORECAST_INTEGRATION_TIMEOUT_MS (${v.FORECAST_INTEGRATION_TIMEOUT_MS}), or no time is left for the request`,
+    );
+  }
   r.throwIfAny();
   return {
     tableName: v.TABLE_NAME,
@@ -41,6 +68,9 @@ export function readForecastConfig(env: Env = process.env): ForecastConfig {
     cacheTtlSeconds: v.FORECAST_CACHE_TTL_SECONDS,
     cacheGraceSeconds: v.FORECAST_CACHE_GRACE_SECONDS,
     tableDeadlineMs: v.FORECAST_TABLE_DEADLINE_MS,
+    tableWriteDeadlineMs: v.FORECAST_TABLE_WRITE_DEADLINE_MS,
+    deadline: { marginMs: v.FORECAST_DEADLINE_MARGIN_MS, capMs: v.FORECAST_INTEGRATION_TIMEOUT_MS, writeBackReserveMs: v.FORECAST_WRITE_BACK_RESERVE_MS },
+    rateLimit: { limit: v.FORECAST_RATE_LIMIT, windowSeconds: v.FORECAST_RATE_LIMIT_WINDOW_SECONDS, whenRedisDown: v.FORECAST_RATE_LIMIT_WHEN_REDIS_DOWN },
     stageCacheTtlSeconds: v.STAGE_CACHE_TTL_SECONDS,
   };
 }

@@ -22,6 +22,36 @@ export const forecastEnv = envSchema({
   FORECAST_CACHE_TTL_SECONDS: { type: "int", default: 300, min: 1, max: 86_400, description: "L1/L2 freshness" },
   FORECAST_CACHE_GRACE_SECONDS: { type: "int", default: 300, min: 0, max: 86_400, description: "how long past fresh a forecast may be served when loads fail" },
   FORECAST_TABLE_DEADLINE_MS: { type: "int", default: 3000, min: 100, max: 30_000, description: "budget of one batched table read, retries included" },
+  FORECAST_TABLE_WRITE_DEADLINE_MS: { type: "int", default: 2000, min: 100, max: 30_000, description: "budget of the table write-back of origin forecasts, retries included" },
+  FORECAST_DEADLINE_MARGIN_MS: {
+    type: "int",
+    default: 1000,
+    min: 100,
+    max: 60_000,
+    description: "kept free before the function timeout: the request's deadline is the remaining time (capped by `FORECAST_INTEGRATION_TIMEOUT_MS`) minus this",
+  },
+  FORECAST_INTEGRATION_TIMEOUT_MS: {
+    type: "int",
+    default: 29_000,
+    min: 50,
+    max: 300_000,
+    description: "the API Gateway integration timeout of the route (REST: 29 s unless raised by quota); the deadline never exceeds it minus the margin",
+  },
+  FORECAST_WRITE_BACK_RESERVE_MS: { type: "int", default: 500, min: 0, max: 30_000, description: "time the origin leaves the table write-back before the deadline" },
+  FORECAST_RATE_LIMIT: {
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 100_000,
+    description: "requests a caller may make at once and per `FORECAST_RATE_LIMIT_WINDOW_SECONDS` (GCRA in Redis; needs Redis); 0 = no limit",
+  },
+  FORECAST_RATE_LIMIT_WINDOW_SECONDS: { type: "int", default: 60, min: 1, max: 86_400, description: "the window the limit refills over (one request every window / limit)" },
+  FORECAST_RATE_LIMIT_WHEN_REDIS_DOWN: {
+    type: "enum",
+    values: ["allow", "deny"],
+    default: "allow",
+    description: "when Redis cannot decide: `allow` (fail open; API Gateway throttling still holds) or `deny` (503)",
+  },
   STAGE_CACHE_TTL_SECONDS: { type: "int", default: 300, min: 0, max: 3600, description: "the stage TTL, echoed in `Cache-Control`" },
 });
 

@@ -1,11 +1,16 @@
 import { PartialLoadError } from "../lib/cache/errors.js";
+import type { LoadContext } from "../lib/cache/loader.js";
+import { Deadline } from "../lib/deadline.js";
 
 /**
  * The upstream forecast provider: `GET <baseUrl>/forecast/<cityId>` returning the forecast as JSON.
  *
  * Calls run with bounded concurrency (an upstream API rate-limits; 100 parallel calls would trip it) and a
- * per-call timeout. A city whose call fails is reported, never dropped: the loader throws a
- * {@link PartialLoadError} with the cities that loaded and an {@link OriginError} for each that did not.
+ * per-call timeout, inside the load's deadline: a call in flight when the deadline comes is aborted, and a city
+ * whose call had not started is not called. A city whose call fails is reported, never dropped: the loader
+ * throws a {@link PartialLoadError} with the cities that loaded and, for each that did not, an
+ * {@link OriginError} (the origin failed, timed out or was unreachable) or a `DeadlineExceededError` (the
+ * request ran out of time: recorded in the deadline's cuts as "origin").
  */
 export interface OriginOptions {
   baseUrl: string;
@@ -32,22 +37,25 @@ export class OriginError extends Error {
 }
 
 /** A loader for the cache: forecast JSON text by city id (the text is stored as-is in every layer). */
-export function originLoader(options: OriginOptions): (cityIds: string[]) => Promise<Map<string, string>> {
+export function originLoader(options: OriginOptions): (cityIds: string[], context?: LoadContext) => Promise<Map<string, string>> {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, "");
 
-  async function one(cityId: string): Promise<string> {
+  /** One call; `null` when the deadline cut it (the caller records the cut once for every city it cut). */
+  async function one(cityId: string, deadline: Deadline): Promise<string | null> {
+    const call = deadline.within(options.timeoutMs);
+    const own = call !== deadline; // the call's own timeout, not the request's deadline, ends it
     let res: Response;
+    let text: string;
     try {
-      res = await doFetch(`${base}/forecast/${encodeURIComponent(cityId)}`, {
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      res = await doFetch(`${base}/forecast/${encodeURIComponent(cityId)}`, { headers: { accept: "application/json" }, signal: call.signal });
+      text = await res.text();
     } catch (err) {
-      const timedOut = (err as Error).name === "TimeoutError" || (err as Error).name === "AbortError";
+      if (call.signal.aborted && !own) return null;
+      if (deadline.expired) return null;
+      const timedOut = call.signal.aborted || (err as Error).name === "TimeoutError" || (err as Error).name === "AbortError";
       throw new OriginError(cityId, timedOut ? "timeout" : "unreachable", undefined, timedOut ? `origin did not answer within ${options.timeoutMs} ms` : `origin unreachable: ${(err as Error).message}`, { cause: err });
     }
-    const text = await res.text();
     if (!res.ok) throw new OriginError(cityId, "status", res.status, `origin answered ${res.status}`);
     try {
       JSON.parse(text);
@@ -57,21 +65,33 @@ export function originLoader(options: OriginOptions): (cityIds: string[]) => Pro
     return text;
   }
 
-  return async (cityIds) => {
+  return async (cityIds, context) => {
+    const deadline = context?.deadline ?? Deadline.none();
     const found = new Map<string, string>();
     const failed = new Map<string, Error>();
+    const cut: string[] = [];
     let next = 0;
     const worker = async () => {
       while (next < cityIds.length) {
         const cityId = cityIds[next++]!;
+        if (deadline.expired) {
+          cut.push(cityId);
+          continue;
+        }
         try {
-          found.set(cityId, await one(cityId));
+          const text = await one(cityId, deadline);
+          if (text === null) cut.push(cityId);
+          else found.set(cityId, text);
         } catch (err) {
           failed.set(cityId, err instanceof Error ? err : new Error(String(err)));
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, cityIds.length) }, worker));
+    if (cut.length > 0) {
+      const error = deadline.exceeded("origin", cut.length);
+      for (const cityId of cut) failed.set(cityId, error);
+    }
     if (failed.size > 0) throw new PartialLoadError(found, failed);
     return found;
   };

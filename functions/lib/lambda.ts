@@ -4,6 +4,7 @@
  * lines) may never finish — or finish minutes later, in the next invocation. Everything that starts such
  * work is a {@link Drainable}; {@link withDrain} awaits them all before the response is returned.
  */
+import type { Deadline } from "./deadline.js";
 import { jsonLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
 
@@ -31,24 +32,65 @@ export interface DrainLogOptions {
   readonly logger?: Logger;
 }
 
+export interface DrainOptions extends DrainLogOptions {
+  /**
+   * How long past the request's deadline the drain may run, when the handler is given one: background work is
+   * bounded by the same deadline, so it normally ends a few ms after it; this only bounds a drainable that does
+   * not stop. Take it from the deadline's margin (what is left of it is the time to return the answer).
+   * @default 0
+   */
+  readonly drainGraceMs?: number;
+}
+
 /**
  * Wraps a handler so the given drainables are drained after it, whether it returned or threw, before the
  * result goes back to Lambda. A drain failure fails the invocation (it is not swallowed); a handler error
  * wins over a drain error, and the drain error is logged.
+ *
+ * A handler that takes the request's {@link Deadline} (a third argument) gets it passed through, and then the
+ * drain never holds the answer past the deadline plus `drainGraceMs`: work still running then is logged (ERROR,
+ * it may be frozen with the container and finish in a later invocation, or never) and left behind.
  */
-export function withDrain<E, C, R>(handler: (event: E, context: C) => Promise<R>, drainables: readonly Drainable[], options: DrainLogOptions = {}): (event: E, context: C) => Promise<R> {
+export function withDrain<E, C, R>(
+  handler: (event: E, context: C, deadline?: Deadline) => Promise<R>,
+  drainables: readonly Drainable[],
+  options: DrainOptions = {},
+): (event: E, context: C, deadline?: Deadline) => Promise<R> {
   const logger = options.logger ?? jsonLogger();
-  return async (event, context) => {
+  const drain = (deadline: Deadline | undefined) => (deadline?.bounded ? drainBy(drainables, deadline, options.drainGraceMs ?? 0, logger) : drainAll(drainables));
+  return async (event, context, deadline) => {
     let result: R;
     try {
-      result = await handler(event, context);
+      result = await handler(event, context, deadline);
     } catch (err) {
-      await drainAll(drainables).catch((drainErr: unknown) => logger.error("drain after a failed invocation also failed", { error: drainErr }));
+      await drain(deadline).catch((drainErr: unknown) => logger.error("drain after a failed invocation also failed", { error: drainErr }));
       throw err;
     }
-    await drainAll(drainables);
+    await drain(deadline);
     return result;
   };
+}
+
+/** {@link drainAll}, waited for until the deadline plus `graceMs`; a drain still running then is logged and left. */
+async function drainBy(drainables: readonly Drainable[], deadline: Deadline, graceMs: number, logger: Logger): Promise<void> {
+  const drained = drainAll(drainables);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), deadline.remainingMs() + graceMs);
+  });
+  try {
+    const outcome = await Promise.race([drained, late]);
+    if (outcome === "late") {
+      drained.catch((error: unknown) => logger.error("drain left running at the deadline failed", { error }));
+      logger.error("drain not finished by the request's deadline: the answer goes now, background work still running is left behind (the container may freeze it)", {
+        budgetMs: deadline.budgetMs,
+        graceMs,
+        cuts: deadline.cuts,
+      });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -117,6 +117,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const container = new LambdaContainer({
       handlerFile: HANDLER_FILE,
       functionName: `weather-forecast-api-${env.environment}`,
+      // The stack's function timeout, enforced as Lambda enforces it.
+      timeoutMs: env.forecastFunction.timeout * 1000,
       env: {
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "local",

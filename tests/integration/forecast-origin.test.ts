@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PartialLoadError } from "../../functions/lib/cache/errors.js";
+import { Deadline, DeadlineExceededError } from "../../functions/lib/deadline.js";
 import { OriginError, originLoader } from "../../functions/forecast-api/origin.js";
 import { generateForecast } from "../../scripts/support/forecast-generator.js";
 import { startOriginServer } from "../../scripts/local/origin-server.js";
@@ -56,6 +57,27 @@ describe("origin loader (against the local origin over HTTP)", () => {
     const load = originLoader({ baseUrl: slow.url, concurrency: 2, timeoutMs: 50 });
     const err = (await load(["late"]).catch((e: unknown) => e)) as PartialLoadError<string>;
     expect(err.failed.get("late")).toMatchObject({ reason: "timeout", message: "origin did not answer within 50 ms" });
+  });
+
+  it("stops at the load's deadline: calls in flight are aborted, cities not started are not called", async () => {
+    const load = originLoader({ baseUrl: slow.url, concurrency: 2, timeoutMs: 2000 });
+    const before = slow.totalCalls();
+    const deadline = Deadline.after(450); // one wave of two 300 ms calls, then a second wave cut at 150 ms
+    const err = (await load(["d1", "d2", "d3", "d4", "d5", "d6"], { deadline }).catch((e: unknown) => e)) as PartialLoadError<string>;
+    expect(err).toBeInstanceOf(PartialLoadError);
+    expect([...err.found.keys()].sort()).toEqual(["d1", "d2"]);
+    expect([...err.failed.keys()].sort()).toEqual(["d3", "d4", "d5", "d6"]);
+    for (const error of err.failed.values()) expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(deadline.cuts).toEqual({ origin: 4 });
+    expect(slow.totalCalls() - before).toBe(4); // d5 and d6 were never asked for
+  });
+
+  it("a call's own timeout inside a longer deadline is still an OriginTimeout, not a deadline cut", async () => {
+    const load = originLoader({ baseUrl: slow.url, concurrency: 2, timeoutMs: 50 });
+    const deadline = Deadline.after(10_000);
+    const err = (await load(["own-timeout"], { deadline }).catch((e: unknown) => e)) as PartialLoadError<string>;
+    expect(err.failed.get("own-timeout")).toMatchObject({ reason: "timeout" });
+    expect(deadline.cuts).toEqual({});
   });
 
   it("reports an unreachable origin per city", async () => {

@@ -8,12 +8,15 @@ import { freePort } from "./free-port.js";
  */
 export class SilentTcpServer {
   private readonly sockets = new Set<Socket>();
+  /** Connections accepted since start (a client that gave up and reconnected counts each time). */
+  accepted = 0;
 
   private constructor(
     private readonly server: Server,
     readonly port: number,
   ) {
     server.on("connection", (s) => {
+      this.accepted++;
       this.sockets.add(s);
       s.on("data", () => undefined);
       s.on("close", () => this.sockets.delete(s));

@@ -17,7 +17,7 @@ export interface CircuitBreakerOptions {
  * Consecutive-failure circuit breaker. Closed: everything passes. After `threshold` failures in a row: open,
  * nothing passes for `cooldownMs`. Then half-open: exactly one trial passes; its success closes the breaker,
  * its failure opens it for another cool-down. Callers must report every acquired attempt with
- * `success()` or `failure()`.
+ * `success()`, `failure()` or, when they gave up on it for reasons of their own, `release()`.
  */
 export class CircuitBreaker {
   private failures = 0;
@@ -62,6 +62,14 @@ export class CircuitBreaker {
     this.failures = 0;
     this.trialInFlight = false;
     this.current = "closed";
+  }
+
+  /**
+   * Ends an acquired attempt without a verdict on the dependency (the caller gave up first, e.g. at its own
+   * deadline): a half-open breaker lets the next trial through; nothing is counted.
+   */
+  release(): void {
+    this.trialInFlight = false;
   }
 
   failure(): void {

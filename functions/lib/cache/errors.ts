@@ -1,5 +1,9 @@
-/** Why an L2 operation did not happen or did not complete. */
-export type L2FailureReason = "timeout" | "circuit-open" | "error";
+/**
+ * Why an L2 operation did not happen or did not complete. `deadline`: the request's deadline came before the
+ * operation's own timeout (or had passed before it started) — not evidence against Redis, so it does not count
+ * toward the circuit breaker.
+ */
+export type L2FailureReason = "timeout" | "circuit-open" | "deadline" | "error";
 
 /**
  * An L2 (Redis) operation failed, timed out, or was skipped by the open circuit breaker. The multi-level

@@ -1,3 +1,4 @@
+import type { Deadline } from "../deadline.js";
 import type { BackgroundTasks } from "./background.js";
 import type { Entry } from "./entry.js";
 import { CacheLoadError } from "./errors.js";
@@ -11,7 +12,7 @@ import type { CallTrace } from "./trace.js";
 /** Runs one load: the read pass's L2 → loader step. */
 export interface Loads<V, U> {
   // A method, not a function-typed property: it keeps MultiLevelCache<V> assignable to MultiLevelCache<V, U>.
-  load(keys: string[], loader: Loader<V, U> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V, U>;
+  load(keys: string[], loader: Loader<V, U> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, deadline: Deadline, trace?: CallTrace): Flight<V, U>;
 }
 
 
@@ -55,9 +56,12 @@ export class Flights<V, U> {
     return this.invalidated.size > 0 ? entries.filter(([key]) => !this.invalidated.has(key)) : entries;
   }
 
-  /** Starts a load that concurrent calls for these keys will join until it settles. */
-  start(keys: string[], loader: Loader<V, U>, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V, U> {
-    const flight = this.loads.load(keys, loader, stale, mode, fraction, trace);
+  /**
+   * Starts a load that concurrent calls for these keys will join until it settles. It runs on `deadline`, the
+   * starting call's; a call that joins it waits no longer than its own (see ReadPass.settle).
+   */
+  start(keys: string[], loader: Loader<V, U>, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, deadline: Deadline, trace?: CallTrace): Flight<V, U> {
+    const flight = this.loads.load(keys, loader, stale, mode, fraction, deadline, trace);
     for (const key of keys) this.inflight.set(key, flight);
     // Cleanup runs after the flight settles (always asynchronously, so after the registration above).
     void flight.then((done) => {
@@ -65,13 +69,17 @@ export class Flights<V, U> {
         if (this.inflight.get(key) === flight) this.inflight.delete(key);
         this.invalidated.delete(key);
       }
-      if (done.refreshAfter !== undefined) this.refreshInBackground(done.refreshAfter, loader, "refresh-skip-l2", 0);
+      if (done.refreshAfter !== undefined) this.refreshInBackground(done.refreshAfter, loader, "refresh-skip-l2", 0, deadline);
     });
     return flight;
   }
 
-  /** Reloads `keys` in the background (skipping keys already loading); L1's current entries are the fallback. */
-  refreshInBackground(keys: string[], loader: Loader<V, U>, mode: LoadMode, fraction: number): void {
+  /**
+   * Reloads `keys` in the background (skipping keys already loading); L1's current entries are the fallback. The
+   * refresh runs on the deadline of the call that triggered it: it is drained before that invocation returns, so
+   * it must end by then too.
+   */
+  refreshInBackground(keys: string[], loader: Loader<V, U>, mode: LoadMode, fraction: number, deadline: Deadline): void {
     const mine = keys.filter((key) => !this.inflight.has(key));
     if (mine.length === 0) return;
     this.settings.metrics.counters.refreshes += mine.length;
@@ -80,7 +88,7 @@ export class Flights<V, U> {
       const entry = this.levels.l1Entry(key);
       if (entry !== undefined) (current ??= new Map()).set(key, entry);
     }
-    const flight = this.start(mine, loader, current, mode, fraction);
+    const flight = this.start(mine, loader, current, mode, fraction, deadline);
     this.background.track(
       flight.then(({ errors }) => {
         if (errors === undefined) return;

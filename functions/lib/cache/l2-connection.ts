@@ -1,4 +1,5 @@
 import type { RedisClient } from "../clients/redis.js";
+import type { Deadline } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { L2Error } from "./errors.js";
@@ -43,20 +44,28 @@ export class L2Connection {
     return (this.mode ??= redis.isCluster ? "per-key" : "mget");
   }
 
-  /** `work` on the connected client, bounded by the timeout and guarded by the breaker. */
-  async run<T>(op: string, work: (redis: RedisClient) => Promise<T>): Promise<T> {
+  /**
+   * `work` on the connected client, bounded by the timeout — or by the request's deadline when that comes first —
+   * and guarded by the breaker. An operation the deadline cut (or that starts after it) fails with reason
+   * `deadline` and leaves the breaker as it was: the caller ran out of time, Redis did nothing wrong.
+   */
+  async run<T>(op: string, work: (redis: RedisClient) => Promise<T>, deadline?: Deadline): Promise<T> {
+    const left = deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+    if (left <= 0) throw new L2Error("deadline", `L2 ${op} not started: the request's deadline has passed`);
     if (this.breaker && !this.acquire(this.breaker)) throw new L2Error("circuit-open", `L2 ${op} skipped: circuit breaker open`);
+    const cutByDeadline = left < this.timeoutMs;
     try {
-      const result = await withTimeout(
-        this.ready().then(work),
-        this.timeoutMs,
-        () => new L2Error("timeout", `L2 ${op} timed out after ${this.timeoutMs} ms`),
+      const result = await withTimeout(this.ready().then(work), Math.min(this.timeoutMs, left), () =>
+        cutByDeadline ? new L2Error("deadline", `L2 ${op} cut at the request's deadline after ${Math.round(left)} ms`) : new L2Error("timeout", `L2 ${op} timed out after ${this.timeoutMs} ms`),
       );
       if (this.breaker) this.succeeded(this.breaker);
       return result;
     } catch (err) {
       const error = err instanceof L2Error ? err : new L2Error("error", `L2 ${op} failed: ${(err as Error).message}`, { cause: err });
-      if (this.breaker) this.failed(this.breaker, error);
+      if (this.breaker) {
+        if (error.reason === "deadline") this.breaker.release();
+        else this.failed(this.breaker, error);
+      }
       throw error;
     }
   }

@@ -8,7 +8,8 @@ import type { Clock } from "./clock.js";
 import type { Entry } from "./entry.js";
 import { L2Connection } from "./l2-connection.js";
 import type { BatchMode } from "./l2-connection.js";
-import type { SerializingCacheLevel } from "./level.js";
+import type { LevelCallOptions, SerializingCacheLevel } from "./level.js";
+import type { Deadline } from "../deadline.js";
 import { decodeEntry, encodeEntry, jsonSerializer } from "./serializer.js";
 import type { Serializer } from "./serializer.js";
 
@@ -51,9 +52,10 @@ export interface L2Shared {
 
 /**
  * L2: Redis. Batch reads are one round trip; batch writes one pipeline (`SET … PX`, the TTL running to the
- * entry's `staleUntil`). Every operation is bounded by `timeoutMs` and guarded by a circuit breaker; any
- * failure surfaces as an `L2Error` (reason timeout / circuit-open / error) for the multi-level cache to
- * count, log and step over. The client must be created with the offline queue off (clients/redis.ts does), so
+ * entry's `staleUntil`). Every operation is bounded by `timeoutMs` — and by the request's deadline when one is
+ * passed (`getMany(keys, { deadline })`) — and guarded by a circuit breaker; any failure surfaces as an
+ * `L2Error` (reason timeout / circuit-open / deadline / error) for the multi-level cache to count, log and step
+ * over. The client must be created with the offline queue off (clients/redis.ts does), so
  * a disconnected Redis fails fast rather than queueing.
  */
 export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
@@ -79,7 +81,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     return entry;
   }
 
-  getMany(keys: readonly string[]): Promise<Array<Entry<V> | undefined>> {
+  getMany(keys: readonly string[], options?: LevelCallOptions): Promise<Array<Entry<V> | undefined>> {
     if (keys.length === 0) return Promise.resolve([]);
     const { connection, prefix } = this.shared;
     return connection.run("read", async (redis) => {
@@ -87,14 +89,14 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
       const raw = connection.batchMode(redis) === "mget" ? await redis.mget(full) : await Promise.all(full.map((k) => redis.get(k)));
       const now = this.shared.clock();
       return raw.map((text, i) => (text === null || text === undefined ? undefined : this.decode(full[i]!, text, now)));
-    });
+    }, options?.deadline);
   }
 
   set(key: string, entry: Entry<V>): Promise<void> {
     return this.setMany([[key, entry]]);
   }
 
-  setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>): Promise<void> {
+  setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>, options?: LevelCallOptions): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const { connection, prefix } = this.shared;
     return connection.run("write", async (redis) => {
@@ -116,7 +118,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([err]) => err);
       if (failed?.[0]) throw failed[0];
-    });
+    }, options?.deadline);
   }
 
   delete(keys: string | readonly string[]): Promise<void> {
@@ -127,6 +129,15 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
       if (connection.batchMode(redis) === "per-key") await Promise.all(list.map((k) => redis.del(k)));
       else await redis.del(...list);
     });
+  }
+
+  /**
+   * `work` on this level's Redis connection, under its timeout, circuit breaker and the given deadline, failing
+   * with an {@link L2Error} like the level's own operations: for Redis commands that are not cache reads or writes
+   * (the rate limiter's script) but must cost no more when Redis is down. Keys are not prefixed.
+   */
+  command<T>(op: string, work: (redis: RedisClient) => Promise<T>, deadline?: Deadline): Promise<T> {
+    return this.shared.connection.run(op, work, deadline);
   }
 
   /** The full Redis key for a cache key (for tests and tooling). */

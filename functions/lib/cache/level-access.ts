@@ -1,3 +1,4 @@
+import type { Deadline } from "../deadline.js";
 import { OptionsError } from "../validate.js";
 import type { BackgroundTasks } from "./background.js";
 import { toError } from "./background.js";
@@ -22,6 +23,14 @@ export interface WriteResult {
 }
 
 type L2Operation = "read" | "write-back" | "write" | "delete";
+
+/**
+ * Wait before the one retry of a failed write-back: long enough for a cluster client to learn a new primary after
+ * a failover (ioredis waits `retryDelayOnFailover`, 100 ms by default, before its own retries).
+ */
+export const WRITE_BACK_RETRY_DELAY_MS = 100;
+/** Keys named in a log line (the count is always given). */
+const LOGGED_KEYS = 100;
 
 const CONSEQUENCE: Record<L2Operation, string> = {
   read: "the keys go to the next level",
@@ -61,38 +70,76 @@ export class LevelAccess<V> {
     this.l1?.set(this.prefix + key, entry);
   }
 
-  /** Entries aligned with `keys`, or undefined when L2 failed or was skipped (counted and logged). */
-  async readL2(keys: string[]): Promise<ReadonlyArray<Entry<V> | undefined> | undefined> {
+  /** Entries aligned with `keys`, or undefined when L2 failed, was skipped or was cut by the deadline (counted and logged). */
+  async readL2(keys: string[], deadline: Deadline): Promise<ReadonlyArray<Entry<V> | undefined> | undefined> {
     const started = performance.now();
     try {
-      return await this.l2!.getMany(keys.map((k) => this.prefix + k));
+      return await this.l2!.getMany(
+        keys.map((k) => this.prefix + k),
+        { deadline },
+      );
     } catch (err) {
       const error = this.l2Failed("read", err, keys.length);
       const counters = this.settings.metrics.counters;
       if (error.reason === "timeout") counters.l2Timeouts++;
       else if (error.reason === "circuit-open") counters.l2Skipped++;
-      else counters.l2Errors++;
+      else if (error.reason === "deadline") {
+        counters.l2DeadlineCuts++;
+        deadline.exceeded("L2 read", keys.length);
+      } else counters.l2Errors++;
       return undefined;
     } finally {
       this.settings.metrics.l2Latency.record(performance.now() - started);
     }
   }
 
-  /** Loaded entries: to L1 now, to L2 in the background (awaited by `drain()`). */
-  writeBack(entries: ReadonlyArray<readonly [string, Entry<V>]>): void {
+  /**
+   * Loaded entries: to L1 now, to L2 in the background (awaited by `drain()`), ending by `deadline`. A write-back
+   * that fails with an error (a connection a failover closed, CLUSTERDOWN) is retried once, after
+   * {@link WRITE_BACK_RETRY_DELAY_MS}, if the deadline leaves time; one that still fails, timed out or was cut
+   * by the deadline is reported, never dropped silently: a WARN naming the keys and the reason, and
+   * `l2WriteErrors` counted. A write-back the open breaker skipped is counted and its keys logged at DEBUG (the
+   * breaker's opening is logged once, as an ERROR saying Redis is skipped). Nothing is lost but the shortcut: the
+   * values are in L1, and in the table below when the loader writes through.
+   */
+  writeBack(entries: ReadonlyArray<readonly [string, Entry<V>]>, deadline: Deadline): void {
     for (const [key, entry] of entries) this.storeL1(key, entry);
     if (this.l2 === undefined || entries.length === 0) return;
-    const l2 = this.l2;
-    this.background.track(
-      (async () => {
-        try {
-          await l2.setMany(entries.map(([key, entry]) => [this.prefix + key, entry]));
-        } catch (err) {
-          this.settings.metrics.counters.l2WriteErrors++;
-          this.l2Failed("write-back", err, entries.length);
+    this.background.track(this.writeBackToL2(this.l2, entries, deadline));
+  }
+
+  private async writeBackToL2(l2: CacheLevel<V>, entries: ReadonlyArray<readonly [string, Entry<V>]>, deadline: Deadline): Promise<void> {
+    const full = entries.map(([key, entry]) => [this.prefix + key, entry] as const);
+    const counters = this.settings.metrics.counters;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await l2.setMany(full, { deadline });
+        return;
+      } catch (err) {
+        const error = err instanceof L2Error ? err : new L2Error("error", toError(err).message, { cause: err });
+        if (attempt === 1 && error.reason === "error" && deadline.remainingMs() > WRITE_BACK_RETRY_DELAY_MS) {
+          counters.l2WriteRetries++;
+          await new Promise((resolve) => setTimeout(resolve, WRITE_BACK_RETRY_DELAY_MS));
+          continue;
         }
-      })(),
-    );
+        counters.l2WriteErrors++;
+        if (error.reason === "deadline") deadline.exceeded("L2 write-back", entries.length);
+        const { name, logger } = this.settings;
+        const keys = entries.map(([key]) => key);
+        // A skip of the open breaker is not a new failure (its opening was logged once, as an ERROR): the keys go
+        // to DEBUG, so they are named without a WARN per request while Redis is down.
+        logger[error.reason === "circuit-open" ? "debug" : "warn"](`cache ${name}: L2 write-back of ${keys.length} key(s) not done (${error.reason}${attempt > 1 ? ", after a retry" : ""}); ${CONSEQUENCE["write-back"]}`, {
+          cache: name,
+          operation: "write-back",
+          reason: error.reason,
+          attempts: attempt,
+          keyCount: keys.length,
+          keys: keys.slice(0, LOGGED_KEYS),
+          error,
+        });
+        return;
+      }
+    }
   }
 
   /** Written entries: to L1, then (awaited) to L2. */

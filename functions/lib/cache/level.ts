@@ -1,7 +1,16 @@
+import type { Deadline } from "../deadline.js";
 import type { Entry } from "./entry.js";
 import type { Serializer } from "./serializer.js";
 
 export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * Per-call options of a level operation. A level doing I/O stops at the deadline (failing the operation), in
+ * addition to its own timeout; an in-process level has nothing to wait for and ignores it.
+ */
+export interface LevelCallOptions {
+  readonly deadline?: Deadline;
+}
 
 /**
  * The contract L1 and L2 share, checked by one conformance suite run against each
@@ -13,9 +22,9 @@ export type Awaitable<T> = T | Promise<T>;
 export interface CacheLevel<V> {
   get(key: string): Awaitable<Entry<V> | undefined>;
   /** Entries aligned with `keys` (undefined where absent). */
-  getMany(keys: readonly string[]): Awaitable<ReadonlyArray<Entry<V> | undefined>>;
+  getMany(keys: readonly string[], options?: LevelCallOptions): Awaitable<ReadonlyArray<Entry<V> | undefined>>;
   set(key: string, entry: Entry<V>): Awaitable<void>;
-  setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>): Awaitable<void>;
+  setMany(entries: ReadonlyArray<readonly [string, Entry<V>]>, options?: LevelCallOptions): Awaitable<void>;
   delete(keys: string | readonly string[]): Awaitable<void>;
 }
 

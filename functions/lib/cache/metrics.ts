@@ -14,8 +14,12 @@ export interface CacheCounters {
   l2Timeouts: number;
   /** L2 reads not attempted because the circuit breaker was open. */
   l2Skipped: number;
-  /** Background L2 writes or deletes that failed, timed out or were skipped. */
+  /** L2 reads the request's deadline cut (or that it left no time to start). */
+  l2DeadlineCuts: number;
+  /** L2 writes or deletes that failed, timed out, were skipped or were cut by the deadline (write-backs: after their retry). */
   l2WriteErrors: number;
+  /** Background L2 write-backs retried once after an error (e.g. a failover). */
+  l2WriteRetries: number;
   /** Fresh hits on a remembered miss (negative caching). */
   negativeHits: number;
   /** Keys that joined a load already in flight instead of starting one. */
@@ -71,7 +75,7 @@ export class Latency {
 function zero(): CacheCounters {
   return {
     l1Hits: 0, l1StaleHits: 0, l1Misses: 0,
-    l2Hits: 0, l2StaleHits: 0, l2Misses: 0, l2Errors: 0, l2Timeouts: 0, l2Skipped: 0, l2WriteErrors: 0,
+    l2Hits: 0, l2StaleHits: 0, l2Misses: 0, l2Errors: 0, l2Timeouts: 0, l2Skipped: 0, l2DeadlineCuts: 0, l2WriteErrors: 0, l2WriteRetries: 0,
     negativeHits: 0, coalesced: 0,
     loaderCalls: 0, loaderKeys: 0, loaderErrors: 0,
     staleServed: 0, graceServed: 0, refreshes: 0, refreshErrors: 0,

@@ -1,3 +1,4 @@
+import { Deadline } from "../deadline.js";
 import type { Logger } from "../logger.js";
 import { BackgroundTasks } from "./background.js";
 import { valueEntry } from "./entry.js";
@@ -30,6 +31,13 @@ export interface GetOptions {
    * background (coalesced) so hot keys never expire under load. Between 0 and 1; 0 turns it off. @default 0
    */
   refreshAheadFraction?: number;
+  /**
+   * The request's deadline: the L2 read and the loader (and, through it, the table and the origin) stop at it,
+   * and so do the L2 write-back and any background refresh this call starts. Keys it cut fail with a
+   * `DeadlineExceededError` (in the `CacheLoadError`), unless a stale value within grace stands in.
+   * @default none: each level keeps only its own timeout
+   */
+  deadline?: Deadline;
 }
 
 /**
@@ -86,9 +94,11 @@ export class MultiLevelCache<V, U = never> {
       const l1Started = traceStart(trace);
       const scan = this.readPass.scanL1(keys, loader !== undefined, fraction, trace);
       traceElapsed(trace, "l1Ms", l1Started);
-      if (scan.refresh !== undefined && loader !== undefined) this.flights.refreshInBackground(scan.refresh, loader, "refresh", fraction);
+      if (scan.refresh === undefined && scan.owned === undefined && scan.joinedKeys === undefined) return Promise.resolve(scan.result);
+      const deadline = options?.deadline ?? Deadline.none();
+      if (scan.refresh !== undefined && loader !== undefined) this.flights.refreshInBackground(scan.refresh, loader, "refresh", fraction, deadline);
       if (scan.owned === undefined && scan.joinedKeys === undefined) return Promise.resolve(scan.result);
-      return this.readPass.settle(scan, loader, fraction, trace);
+      return this.readPass.settle(scan, loader, fraction, deadline, trace);
     } catch (err) {
       return Promise.reject(err as Error);
     }

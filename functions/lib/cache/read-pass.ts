@@ -1,3 +1,4 @@
+import type { Deadline } from "../deadline.js";
 import { toError } from "./background.js";
 import { negativeEntry, valueEntry } from "./entry.js";
 import type { Entry } from "./entry.js";
@@ -63,13 +64,17 @@ export class ReadPass<V, U> {
     return scan;
   }
 
-  /** Awaits the loads the scan left: this call's own, then the ones it joined. */
-  async settle(scan: L1Scan<V, U>, loader: Loader<V, U> | undefined, fraction: number, trace: CallTrace | undefined): Promise<Map<string, V | U>> {
+  /**
+   * Awaits the loads the scan left: this call's own, then the ones it joined — each joined one no longer than this
+   * call's deadline (a load another call started runs on that call's deadline, which may be later). A joined key
+   * cut by the deadline fails with its DeadlineExceededError unless a stale value within grace stands in.
+   */
+  async settle(scan: L1Scan<V, U>, loader: Loader<V, U> | undefined, fraction: number, deadline: Deadline, trace: CallTrace | undefined): Promise<Map<string, V | U>> {
     const { result, owned, joinedKeys, joinedFlights } = scan;
     let errors: Map<string, Error> | undefined;
     if (owned !== undefined) {
       // A lookup without a loader must not be joined by a caller that has one: it would never load.
-      const flight = loader ? this.flights.start(owned, loader, scan.stale, "read", fraction, trace) : this.load(owned, undefined, scan.stale, "read", 0, trace);
+      const flight = loader ? this.flights.start(owned, loader, scan.stale, "read", fraction, deadline, trace) : this.load(owned, undefined, scan.stale, "read", 0, deadline, trace);
       const { outcomes } = await flight;
       for (const key of owned) errors = collect(key, outcomes.get(key), result, errors);
     }
@@ -77,8 +82,13 @@ export class ReadPass<V, U> {
       const waitStarted = traceStart(trace);
       for (let i = 0; i < joinedKeys.length; i++) {
         const key = joinedKeys[i]!;
-        const { outcomes } = await joinedFlights![i]!;
-        errors = collect(key, outcomes.get(key), result, errors);
+        let outcome: Outcome<V, U>;
+        try {
+          outcome = (await deadline.race(joinedFlights![i]!, "coalesced wait")).outcomes.get(key);
+        } catch (err) {
+          outcome = this.fallBack(key, toError(err), this.settings.clock(), "read", scan.stale);
+        }
+        errors = collect(key, outcome, result, errors);
       }
       traceElapsed(trace, "coalescedMs", waitStarted);
     }
@@ -87,17 +97,17 @@ export class ReadPass<V, U> {
   }
 
   /** L2 for `keys`, then the loader for what is left. Never rejects: failures become outcomes. */
-  async load(keys: string[], loader: Loader<V, U> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, trace?: CallTrace): Flight<V, U> {
+  async load(keys: string[], loader: Loader<V, U> | undefined, stale: Map<string, Entry<V>> | undefined, mode: LoadMode, fraction: number, deadline: Deadline, trace?: CallTrace): Flight<V, U> {
     const state: LoadState<V, U> = { outcomes: new Map(), errors: undefined, refreshAfter: undefined, stale };
     try {
       // Without an L2 to ask, the loader is called synchronously (no await before it), as callers may rely on.
       const askL2 = this.levels.l2 !== undefined && mode !== "refresh-skip-l2";
-      const toLoad = askL2 ? await this.fromL2(keys, loader !== undefined, mode, fraction, state, trace) : keys;
+      const toLoad = askL2 ? await this.fromL2(keys, loader !== undefined, mode, fraction, state, deadline, trace) : keys;
       if (toLoad.length > 0 && loader === undefined) {
         // A lookup serves fresh values only: stale ones are for when a loader fails or refreshes.
         for (const key of toLoad) state.outcomes.set(key, undefined);
       } else if (toLoad.length > 0) {
-        await this.fromLoader(toLoad, loader!, mode, state, trace);
+        await this.fromLoader(toLoad, loader!, mode, state, deadline, trace);
       }
     } catch (err) {
       // Only a bug or a throwing serializer gets here; fail the unresolved keys rather than hang their waiters.
@@ -135,9 +145,9 @@ export class ReadPass<V, U> {
   }
 
   /** Asks L2 (one round trip) and returns the keys it did not answer: all of them when it failed. */
-  private async fromL2(keys: string[], hasLoader: boolean, mode: LoadMode, fraction: number, state: LoadState<V, U>, trace: CallTrace | undefined): Promise<string[]> {
+  private async fromL2(keys: string[], hasLoader: boolean, mode: LoadMode, fraction: number, state: LoadState<V, U>, deadline: Deadline, trace: CallTrace | undefined): Promise<string[]> {
     const started = traceStart(trace);
-    const entries = await this.levels.readL2(keys);
+    const entries = await this.levels.readL2(keys, deadline);
     traceElapsed(trace, "l2Ms", started);
     if (entries === undefined) return keys;
     const toLoad: string[] = [];
@@ -185,8 +195,8 @@ export class ReadPass<V, U> {
   }
 
   /** One loader call for `keys`; what it found is written back, what failed falls back to a stale value. */
-  private async fromLoader(keys: string[], loader: Loader<V, U>, mode: LoadMode, state: LoadState<V, U>, trace: CallTrace | undefined): Promise<void> {
-    const answer = await this.callLoader(keys, loader, trace);
+  private async fromLoader(keys: string[], loader: Loader<V, U>, mode: LoadMode, state: LoadState<V, U>, deadline: Deadline, trace: CallTrace | undefined): Promise<void> {
+    const answer = await this.callLoader(keys, loader, deadline, trace);
     const now = this.settings.clock();
     const writes: Array<[string, Entry<V>]> = [];
     for (const key of keys) {
@@ -194,7 +204,7 @@ export class ReadPass<V, U> {
       if (error !== undefined) this.failOrFallBack(key, error, now, mode, state);
       else this.settleLoaded(key, answer.found.get(key), now, writes, state);
     }
-    if (writes.length > 0) this.levels.writeBack(this.flights.withoutInvalidated(writes));
+    if (writes.length > 0) this.levels.writeBack(this.flights.withoutInvalidated(writes), deadline);
   }
 
   private settleLoaded(key: string, value: V | Uncached<U> | undefined, now: number, writes: Array<[string, Entry<V>]>, state: LoadState<V, U>): void {
@@ -212,32 +222,38 @@ export class ReadPass<V, U> {
 
   private failOrFallBack(key: string, error: Error, now: number, mode: LoadMode, state: LoadState<V, U>): void {
     (state.errors ??= new Map()).set(key, error);
-    const fallback = state.stale?.get(key);
-    if (fallback !== undefined && fallback.staleUntil > now) {
-      if (mode === "read") this.settings.metrics.counters.graceServed++;
-      state.outcomes.set(key, fallback);
-    } else {
-      state.outcomes.set(key, new LoadFailure(error));
-    }
+    state.outcomes.set(key, this.fallBack(key, error, now, mode, state.stale));
+  }
+
+  /** A stale entry within grace standing in for a failed key, or the failure. */
+  private fallBack(key: string, error: Error, now: number, mode: LoadMode, stale: Map<string, Entry<V>> | undefined): Outcome<V, U> {
+    const fallback = stale?.get(key);
+    if (fallback === undefined || !(fallback.staleUntil > now)) return new LoadFailure(error);
+    if (mode === "read") this.settings.metrics.counters.graceServed++;
+    return fallback;
   }
 
   /** Calls the loader, counted and timed (container metrics and this call's trace). */
-  private async callLoader(keys: string[], loader: Loader<V, U>, trace: CallTrace | undefined): Promise<LoaderAnswer<V, U>> {
+  private async callLoader(keys: string[], loader: Loader<V, U>, deadline: Deadline, trace: CallTrace | undefined): Promise<LoaderAnswer<V, U>> {
     const { metrics } = this.settings;
     metrics.counters.loaderCalls++;
     metrics.counters.loaderKeys += keys.length;
     if (trace) trace.loaded += keys.length;
     const started = performance.now();
-    const answer = await this.invoke(keys, loader);
+    const answer = await this.invoke(keys, loader, deadline);
     const ms = performance.now() - started;
     metrics.loaderLatency.record(ms);
     if (trace) trace.loaderMs += ms;
     return answer;
   }
 
-  private async invoke(keys: string[], loader: Loader<V, U>): Promise<LoaderAnswer<V, U>> {
+  /**
+   * The loader gets the deadline and must stop at it (the kit's loaders do); the cache does not abandon a loader
+   * at the deadline, which would throw away what it did load just before.
+   */
+  private async invoke(keys: string[], loader: Loader<V, U>, deadline: Deadline): Promise<LoaderAnswer<V, U>> {
     try {
-      const found = (await loader(keys)) as ReadonlyMap<string, V | Uncached<U>>;
+      const found = (await loader(keys, { deadline })) as ReadonlyMap<string, V | Uncached<U>>;
       if (!(found instanceof Map)) throw new TypeError(`loader of cache "${this.settings.name}" must resolve to a Map, got ${describe(found)}`);
       return { found };
     } catch (err) {

@@ -1,11 +1,14 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PartialLoadError } from "../cache/errors.js";
-import type { KeyValueStore, PutReport } from "../cache/strategies/store.js";
+import type { KeyValueStore, PutReport, StoreCallOptions } from "../cache/strategies/store.js";
+import type { Deadline } from "../deadline.js";
 import { OptionProblems } from "../validate.js";
 import { batchGet } from "./batch-get.js";
 import type { BatchGetOptions } from "./batch-get.js";
 import { batchWrite } from "./batch-write.js";
 import type { BatchWriteOptions } from "./batch-write.js";
+import type { RetryBudgetOptions } from "./backoff.js";
+import { BatchDeadlineError } from "./errors.js";
 import type { Item } from "./keys.js";
 
 export interface DynamoStoreOptions<V> {
@@ -39,9 +42,15 @@ export interface DynamoStoreOptions<V> {
   clock?: () => number;
 }
 
+/** The batch operations' default budget (batchGet's and batchWrite's own default). */
+const DEFAULT_BUDGET_MS = 5000;
+
 /**
  * A {@link KeyValueStore} on a DynamoDB table keyed by one string attribute, reading with {@link batchGet}
- * and writing with {@link batchWrite}: the "table" level under the caches.
+ * and writing with {@link batchWrite}: the "table" level under the caches. A call given a deadline
+ * (`getMany(keys, { deadline })`) runs on the tighter of its configured budget and the deadline, with the
+ * deadline's signal aborting requests in flight; keys the deadline cut fail with a `DeadlineExceededError`
+ * (its cause the batch's `BatchDeadlineError`), recorded in the deadline's cuts as "table read" / "table write".
  */
 export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V> {
   const problems = new OptionProblems(`dynamoStore ${JSON.stringify(options.table)}`);
@@ -60,8 +69,13 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
   const jitter = (options.ttlJitterPct ?? 0) / 100;
 
   return {
-    async getMany(keys) {
-      const result = await batchGet(client, table, keys.map((k) => ({ [keyAttribute]: { S: k } })), options.read);
+    async getMany(keys, call?: StoreCallOptions) {
+      const budget = callBudget(options.read, call?.deadline);
+      if (budget === "expired") {
+        const error = call!.deadline!.exceeded("table read", keys.length);
+        throw new PartialLoadError(new Map(), new Map(keys.map((k) => [k, error] as const)));
+      }
+      const result = await batchGet(client, table, keys.map((k) => ({ [keyAttribute]: { S: k } })), { ...options.read, ...budget });
       const found = new Map<string, V>();
       const failed = new Map<string, Error>();
       const nowSeconds = Math.floor(clock() / 1000);
@@ -74,12 +88,13 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
           failed.set(k, new Error(`item ${k} of ${table} does not decode: ${(err as Error).message}`, { cause: err }));
         }
       }
-      for (const { key, error } of result.failed) failed.set(key[keyAttribute]!.S!, error);
+      const cut = asDeadlineCuts(call?.deadline, budget, "table read", result.failed);
+      for (const { key, error } of result.failed) failed.set(key[keyAttribute]!.S!, cut(error));
       if (failed.size > 0) throw new PartialLoadError(found, failed);
       return found;
     },
 
-    async putMany(entries): Promise<PutReport> {
+    async putMany(entries, call?: StoreCallOptions): Promise<PutReport> {
       const nowSeconds = Math.floor(clock() / 1000);
       const expiry = (): Item =>
         options.ttlAttribute
@@ -94,11 +109,39 @@ export function dynamoStore<V>(options: DynamoStoreOptions<V>): KeyValueStore<V>
           failed.set(key, new Error(`value for ${key} does not encode: ${(err as Error).message}`, { cause: err }));
         }
       }
-      const result = await batchWrite(client, table, requests, { ...options.write, keyAttributes: [keyAttribute] });
+      const budget = callBudget(options.write, call?.deadline);
+      if (budget === "expired") {
+        const error = call!.deadline!.exceeded("table write", requests.length);
+        for (const request of requests) failed.set(request.put[keyAttribute]!.S!, error);
+        return { failed };
+      }
+      const result = await batchWrite(client, table, requests, { ...options.write, ...budget, keyAttributes: [keyAttribute] });
+      const cut = asDeadlineCuts(call?.deadline, budget, "table write", result.failed);
       for (const { request, error } of result.failed) {
-        if ("put" in request) failed.set(request.put[keyAttribute]!.S!, error);
+        if ("put" in request) failed.set(request.put[keyAttribute]!.S!, cut(error));
       }
       return { failed };
     },
   };
+}
+
+/** The budget of one batch call: its own, tightened to the request's deadline (with the deadline's signal). */
+function callBudget(own: RetryBudgetOptions | undefined, deadline: Deadline | undefined): Pick<RetryBudgetOptions, "deadlineMs" | "signal"> | "expired" {
+  if (deadline === undefined || !deadline.bounded) return {};
+  const left = deadline.remainingMs();
+  if (left <= 0) return "expired";
+  const ownMs = own?.deadlineMs ?? DEFAULT_BUDGET_MS;
+  return { deadlineMs: Math.max(1, Math.min(ownMs, Math.floor(left))), signal: own?.signal ? AbortSignal.any([own.signal, deadline.signal]) : deadline.signal };
+}
+
+/**
+ * Rewrites the batch's deadline failures as one cut of the request's deadline when it was the request's deadline
+ * that ended the batch (recorded once, with the number of keys it cut); other failures pass through.
+ */
+function asDeadlineCuts(deadline: Deadline | undefined, budget: object, layer: string, failed: ReadonlyArray<{ error: Error }>): (error: Error) => Error {
+  if (deadline === undefined || !("signal" in budget) || !deadline.expired) return (error) => error;
+  const timedOut = failed.filter(({ error }) => error instanceof BatchDeadlineError);
+  if (timedOut.length === 0) return (error) => error;
+  const cut = deadline.exceeded(layer, timedOut.length, { cause: timedOut[0]!.error });
+  return (error) => (error instanceof BatchDeadlineError ? cut : error);
 }

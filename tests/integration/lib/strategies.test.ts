@@ -9,6 +9,7 @@ import { tableThenOrigin } from "../../../functions/lib/cache/strategies/layered
 import { RefreshAhead } from "../../../functions/lib/cache/strategies/refresh-ahead.js";
 import { StoreWriteError } from "../../../functions/lib/cache/strategies/store.js";
 import type { KeyValueStore } from "../../../functions/lib/cache/strategies/store.js";
+import { Deadline } from "../../../functions/lib/deadline.js";
 import { WriteBehind } from "../../../functions/lib/cache/strategies/write-behind.js";
 import type { WriteFailure } from "../../../functions/lib/cache/strategies/write-behind.js";
 import { WriteThrough } from "../../../functions/lib/cache/strategies/write-through.js";
@@ -220,7 +221,7 @@ describe("table then origin (the bottom of the data path)", () => {
     const origin = vi.fn<Loader<Prefs>>(async (keys) => new Map(keys.map((k) => [k, { theme: `origin ${k}` }])));
     const load = tableThenOrigin(store, origin);
     expect(Object.fromEntries(await load(["o1", "o2"]))).toEqual({ o1: { theme: "from table" }, o2: { theme: "origin o2" } });
-    expect(origin).toHaveBeenCalledWith(["o2"]);
+    expect(origin).toHaveBeenCalledWith(["o2"], { deadline: expect.any(Deadline) });
     expect(await load(["o2"])).toEqual(new Map([["o2", { theme: "origin o2" }]]));
     expect(origin).toHaveBeenCalledTimes(1);
   });

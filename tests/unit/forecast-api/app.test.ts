@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from "vitest";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { createForecastApp } from "../../../functions/forecast-api/app.js";
 import type { CityError, ForecastMeta, ForecastRead } from "../../../functions/forecast-api/service.js";
+import { Deadline } from "../../../functions/lib/deadline.js";
 import { jsonLogger } from "../../../functions/lib/logger.js";
+import type { RateLimitDecision } from "../../../functions/lib/rate-limit/limiter.js";
 
 /** A logger whose entries the test reads back (as they would be written: errors serialized with their cause). */
 function recordingLogger() {
@@ -15,7 +17,8 @@ const meta = (n: number): ForecastMeta => ({
   requested: n,
   resolved: 0,
   failed: 0,
-  layers: { l1: { hits: 0, ms: 0 }, l2: { hits: 0, ms: 0 }, table: { hits: 0, ms: 0, writes: 0, writeMs: 0, errors: 0 }, origin: { hits: 0, ms: 0, errors: 0 } },
+  layers: { l1: { hits: 0, ms: 0 }, l2: { hits: 0, ms: 0 }, table: { hits: 0, ms: 0, writes: 0, writeMs: 0, errors: 0, writeFailed: 0 }, origin: { hits: 0, ms: 0, errors: 0 } },
+  deadline: { budgetMs: null, leftMs: null, cuts: {} },
   coalesced: 0,
   totalMs: 0,
 });
@@ -32,7 +35,7 @@ function event(resource: string, query: Record<string, string> | null, path: Rec
 }
 
 function appReturning(outcome: Record<string, string | CityError>) {
-  const read = vi.fn(async (ids: readonly string[]): Promise<ForecastRead> => {
+  const read = vi.fn(async (ids: readonly string[], _deadline: Deadline): Promise<ForecastRead> => {
     const forecasts = new Map<string, string>();
     const errors = new Map<string, CityError>();
     for (const id of ids) {
@@ -128,5 +131,72 @@ describe("forecast app: status and body", () => {
   it("stage TTL 0 means no-store even on 200", async () => {
     const app = createForecastApp({ read: appReturning({ a: "{}" }).read, stageCacheTtlSeconds: 0, logger: recordingLogger().logger });
     expect((await app(event("/forecast", { cities: "a" }), context)).headers!["cache-control"]).toBe("no-store");
+  });
+});
+
+describe("forecast app: the request's deadline", () => {
+  it("is handed to the read as given; cities it cut count as failures (207 with some, 502 with none)", async () => {
+    const { app, read } = appReturning({ a: '{"t":1}', b: { code: "DeadlineExceeded", message: "not loaded before the request's deadline" } });
+    const deadline = Deadline.after(5000);
+    const partial = await app(event("/forecast", { cities: "a,b" }), context, deadline);
+    expect(read).toHaveBeenCalledWith(["a", "b"], deadline);
+    expect(partial.statusCode).toBe(207);
+    expect(JSON.parse(partial.body).errors).toEqual({ b: { code: "DeadlineExceeded", message: "not loaded before the request's deadline" } });
+    expect((await app(event("/forecast", { cities: "b" }), context, deadline)).statusCode).toBe(502);
+    expect((await app(event("/forecast/{cityId}", null, { cityId: "b" }), context, deadline)).statusCode).toBe(502);
+  });
+
+  it("without one, the read gets an unbounded deadline", async () => {
+    const { app, read } = appReturning({ a: "{}" });
+    await app(event("/forecast", { cities: "a" }), context);
+    expect(read.mock.calls[0]![1].bounded).toBe(false);
+  });
+});
+
+describe("forecast app: the per-caller rate limit", () => {
+  const decision = (over: Partial<RateLimitDecision>): RateLimitDecision => ({ allowed: true, limit: 100, remaining: 99, retryAfterMs: 0, decidedBy: "redis", ...over });
+  function limitedApp(answer: RateLimitDecision) {
+    const check = vi.fn(async () => answer);
+    const { read } = appReturning({ a: '{"t":1}' });
+    const { logger, entries } = recordingLogger();
+    const app = createForecastApp({ read, stageCacheTtlSeconds: 300, logger, rateLimit: { windowMs: 60_000, check } });
+    return { app, read, check, logs: entries };
+  }
+  const fromIp = (e: APIGatewayProxyEvent) => ({ ...e, requestContext: { identity: { sourceIp: "203.0.113.7", apiKeyId: null } } }) as unknown as APIGatewayProxyEvent;
+
+  it("allowed: the read goes ahead, the caller checked by its source IP, on the request's deadline", async () => {
+    const { app, read, check } = limitedApp(decision({}));
+    const deadline = Deadline.after(5000);
+    expect((await app(fromIp(event("/forecast", { cities: "a" })), context, deadline)).statusCode).toBe(200);
+    expect(check).toHaveBeenCalledWith("ip:203.0.113.7", deadline);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it("over the limit: 429 TooManyRequests with retryAfterSeconds and Retry-After, never cacheable; nothing read", async () => {
+    const { app, read, logs } = limitedApp(decision({ allowed: false, remaining: 0, retryAfterMs: 12_300 }));
+    const res = await app(fromIp(event("/forecast", { cities: "a" })), context);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers).toMatchObject({ "retry-after": "13", "cache-control": "no-store", "content-type": expect.stringMatching(/^application\/json/) });
+    expect(JSON.parse(res.body)).toEqual({ error: "TooManyRequests", message: "over the limit of 100 requests per 60 s for this caller; retry in 13 s", retryAfterSeconds: 13 });
+    expect(read).not.toHaveBeenCalled();
+    expect(logs).toEqual([expect.objectContaining({ level: "INFO", message: "request over the caller's rate limit", caller: "ip:203.0.113.7" })]);
+  });
+
+  it("Redis unable to decide, failing open: the read goes ahead; failing closed: 503 with Retry-After", async () => {
+    const open = limitedApp(decision({ allowed: true, remaining: 0, decidedBy: "unavailable", reason: "timeout" }));
+    expect((await open.app(event("/forecast/{cityId}", null, { cityId: "a" }), context)).statusCode).toBe(200);
+    const closed = limitedApp(decision({ allowed: false, remaining: 0, decidedBy: "unavailable", reason: "timeout" }));
+    const res = await closed.app(event("/forecast/{cityId}", null, { cityId: "a" }), context);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers!["retry-after"]).toBe("1");
+    expect(JSON.parse(res.body)).toMatchObject({ error: "RateLimiterUnavailable", retryAfterSeconds: 1 });
+    expect(closed.read).not.toHaveBeenCalled();
+  });
+
+  it("405 and unknown routes are answered before the limiter is asked", async () => {
+    const { app, check } = limitedApp(decision({ allowed: false }));
+    expect((await app(event("/forecast", { cities: "a" }, null, "POST"), context)).statusCode).toBe(405);
+    expect((await app(event("/other", null), context)).statusCode).toBe(404);
+    expect(check).not.toHaveBeenCalled();
   });
 });

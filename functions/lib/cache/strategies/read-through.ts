@@ -1,4 +1,4 @@
-import type { Loader, MultiLevelCache, WriteResult } from "../multi-level.js";
+import type { GetOptions, Loader, MultiLevelCache, WriteResult } from "../multi-level.js";
 import type { KeyValueStore } from "./store.js";
 
 /**
@@ -12,15 +12,16 @@ export abstract class ReadThrough<V> {
     readonly cache: MultiLevelCache<V>,
     readonly store: KeyValueStore<V>,
   ) {
-    this.loader = (keys) => store.getMany(keys);
+    // The load's deadline (the caller's, through GetOptions) bounds the store read too.
+    this.loader = (keys, context) => store.getMany(keys, context);
   }
 
-  get(key: string): Promise<V | undefined> {
-    return this.cache.get(key, this.loader);
+  get(key: string, options?: GetOptions): Promise<V | undefined> {
+    return this.cache.get(key, this.loader, options);
   }
 
-  getMany(keys: Iterable<string>): Promise<Map<string, V>> {
-    return this.cache.getMany(keys, this.loader);
+  getMany(keys: Iterable<string>, options?: GetOptions): Promise<Map<string, V>> {
+    return this.cache.getMany(keys, this.loader, options);
   }
 
   abstract putMany(entries: ReadonlyMap<string, V>): Promise<WriteResult>;

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { CacheLoadError, PartialLoadError } from "../../../../functions/lib/cache/errors.js";
 import { L1Cache } from "../../../../functions/lib/cache/l1.js";
+import { Deadline } from "../../../../functions/lib/deadline.js";
 import { MultiLevelCache } from "../../../../functions/lib/cache/multi-level.js";
 import type { CacheOptions, Loader } from "../../../../functions/lib/cache/multi-level.js";
 import { OptionsError } from "../../../../functions/lib/validate.js";
@@ -46,7 +47,7 @@ describe("MultiLevelCache.getMany (L1 only)", () => {
     const loader = countingLoader();
     const got = await cache.getMany(["a", "x", "b", "y"], loader);
     expect(loader).toHaveBeenCalledTimes(1);
-    expect(loader).toHaveBeenCalledWith(["x", "y"]);
+    expect(loader).toHaveBeenCalledWith(["x", "y"], { deadline: expect.any(Deadline) });
     expect(Object.fromEntries(got)).toEqual({ a: "cached a", b: "cached b", x: "value of x", y: "value of y" });
   });
 
@@ -66,7 +67,7 @@ describe("MultiLevelCache.getMany (L1 only)", () => {
     const { cache } = setup();
     const loader = countingLoader();
     const got = await cache.getMany(["a", "a", "b", "a"], loader);
-    expect(loader).toHaveBeenCalledWith(["a", "b"]);
+    expect(loader).toHaveBeenCalledWith(["a", "b"], { deadline: expect.any(Deadline) });
     expect([...got.keys()]).toEqual(["a", "b"]);
   });
 
