@@ -13,25 +13,18 @@ const SIGNING_DATE = new Date("2025-01-01T00:00:00Z");
 const target = { cacheName: "my-cache", userId: "testuser", region: "us-east-1" };
 
 describe("ElastiCache IAM auth token (SigV4 presigned connect request)", () => {
-  it("serverless cache: the exact published token, ResourceType=ServerlessCache signed in", async () => {
-    const token = await iamTokenSigner({ ...target, serverless: true }, CREDENTIALS)(SIGNING_DATE);
+  // [what, serverless, the query before the X-Amz-* parameters, the published signature]
+  it.each([
+    ["serverless cache", true, "Action=connect&User=testuser&ResourceType=ServerlessCache", "28f349fd92f74e0192de149a74743ae7d087bb136523c342bdd67632a8360023"],
+    ["replication group", false, "Action=connect&User=testuser", "cd78a7de74c1bb1c8c685cac428f783b5433ce5fbf569af867570311d6a85797"],
+  ] as const)("%s: the exact published token (ResourceType=ServerlessCache signed in for serverless only)", async (_what, serverless, query, signature) => {
+    const token = await iamTokenSigner({ ...target, serverless }, CREDENTIALS)(SIGNING_DATE);
     expect(token).toBe(
-      "my-cache/?Action=connect&User=testuser&ResourceType=ServerlessCache" +
+      `my-cache/?${query}` +
         "&X-Amz-Algorithm=AWS4-HMAC-SHA256" +
         "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250101%2Fus-east-1%2Felasticache%2Faws4_request" +
         "&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host" +
-        "&X-Amz-Signature=28f349fd92f74e0192de149a74743ae7d087bb136523c342bdd67632a8360023",
-    );
-  });
-
-  it("replication group: the exact published token, without ResourceType", async () => {
-    const token = await iamTokenSigner({ ...target, serverless: false }, CREDENTIALS)(SIGNING_DATE);
-    expect(token).toBe(
-      "my-cache/?Action=connect&User=testuser" +
-        "&X-Amz-Algorithm=AWS4-HMAC-SHA256" +
-        "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250101%2Fus-east-1%2Felasticache%2Faws4_request" +
-        "&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host" +
-        "&X-Amz-Signature=cd78a7de74c1bb1c8c685cac428f783b5433ce5fbf569af867570311d6a85797",
+        `&X-Amz-Signature=${signature}`,
     );
   });
 

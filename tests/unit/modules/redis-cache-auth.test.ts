@@ -5,14 +5,9 @@
  * arguments — never as a value Terraform stores in its plan or state.
  */
 import { describe, expect, it } from "vitest";
-import { Construct } from "constructs";
-import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
-import { SecurityGroup } from "@cdktn/provider-aws/lib/security-group/index.js";
-import { RoleGrants } from "../../../modules/core/grants.js";
-import type { IGrantable, PolicyStatement } from "../../../modules/core/grants.js";
-import type { IConnectable } from "../../../modules/core/connections.js";
 import { AUTH_TOKEN_SPECIALS, RedisCache, redisConnectionEnv, redisPreset } from "../../../modules/redis-cache/index.js";
 import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
+import { TestFunction, policyOf } from "./fixtures/redis-peer.js";
 import { addresses, onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
@@ -20,20 +15,6 @@ const network = { vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b", "subnet
 const base: RedisCacheProps = { name: "weather-cache", network };
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-/** A function-like peer made of real resources: a role with grants and a security group. */
-class TestFunction extends Construct implements IGrantable, IConnectable {
-  readonly securityGroupId: string;
-  private readonly grants: RoleGrants;
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const role = new IamRole(this, "role", { assumeRolePolicy: "{}" });
-    this.grants = new RoleGrants(this, "grants", { roleName: role.name });
-    this.securityGroupId = new SecurityGroup(this, "sg", { vpcId: network.vpcId }).id;
-  }
-  addToPolicy(statement: PolicyStatement): void {
-    this.grants.addToPolicy(statement);
-  }
-}
 
 interface Synthesized extends SynthesizedStack {
   ephemeral?: Record<string, Record<string, Record<string, unknown>>>;
@@ -49,9 +30,6 @@ function synthGranted(props: RedisCacheProps): { json: Synthesized; cache: Redis
   return { json: json as Synthesized, cache: built };
 }
 
-function policyOf(json: SynthesizedStack): Array<{ Sid: string; Action: string[]; Resource: string | string[] }> {
-  return JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string).Statement;
-}
 
 function outputNames(json: SynthesizedStack): string[] {
   return Object.keys(json.output ?? {}).map((k) => k.replace(/^cache_/, "").replace(/_[0-9A-F]{8}$/, "")).sort();
@@ -146,17 +124,9 @@ describe("IAM authentication (the default for replication groups and serverless 
     expect(cache.userName).toBe("weather-cache-app");
   });
 
-  it("gives the runtime the IAM variables: mode, user, cache name, serverless flag; no secret ARN", () => {
-    expect(redisConnectionEnv(cache.connection)).toEqual({
-      REDIS_HOST: cache.primaryEndpoint,
-      REDIS_PORT: "6379",
-      REDIS_TLS: "true",
-      REDIS_CLUSTER: "false",
-      REDIS_AUTH_MODE: "iam",
-      REDIS_USERNAME: "weather-cache-app",
-      REDIS_CACHE_NAME: "weather-cache",
-      REDIS_SERVERLESS: "false",
-    });
+  it("gives the runtime the IAM variables and no secret ARN (the whole set: the connection contract in redis-cache.test.ts)", () => {
+    expect(redisConnectionEnv(cache.connection)).toMatchObject({ REDIS_AUTH_MODE: "iam", REDIS_USERNAME: "weather-cache-app", REDIS_SERVERLESS: "false" });
+    expect(redisConnectionEnv(cache.connection)).not.toHaveProperty("REDIS_AUTH_SECRET_ARN");
     const { cache: serverless } = synthGranted({ ...base, mode: "serverless" });
     expect(redisConnectionEnv(serverless.connection)).toMatchObject({ REDIS_CLUSTER: "true", REDIS_SERVERLESS: "true", REDIS_CACHE_NAME: "weather-cache" });
   });
@@ -293,25 +263,13 @@ describe("RBAC password mode", () => {
 });
 
 describe("Terraform addresses of the auth resources (an API)", () => {
-  it("IAM: the user and the user group under auth/, nothing else", () => {
-    expect(addresses(synthStack((stack) => new RedisCache(stack, "cache", { ...base, alarms: false, logs: false })).json)).toEqual([
-      "aws_elasticache_parameter_group.cache_parameter-group_12677AFD",
-      "aws_elasticache_replication_group.cache_replication-group_FA5C54CF",
-      "aws_elasticache_subnet_group.cache_subnet-group_D4E55FF4",
-      "aws_elasticache_user.cache_auth_user_799D7719",
-      "aws_elasticache_user_group.cache_auth_user-group_763D3011",
-      "aws_security_group.cache_security-group_D323B821",
-    ]);
-  });
+  const authAddresses = (auth: RedisCacheProps["auth"]) => addresses(synthStack((stack) => new RedisCache(stack, "cache", { ...base, auth })).json).filter((a) => a.includes("_auth_"));
 
-  it("token: the secret and its version keep the addresses they had with random_password, which is gone", () => {
-    expect(addresses(synthStack((stack) => new RedisCache(stack, "cache", { ...base, alarms: false, logs: false, auth: { type: "token" } })).json)).toEqual([
-      "aws_elasticache_parameter_group.cache_parameter-group_12677AFD",
-      "aws_elasticache_replication_group.cache_replication-group_FA5C54CF",
-      "aws_elasticache_subnet_group.cache_subnet-group_D4E55FF4",
-      "aws_secretsmanager_secret.cache_auth_secret_011C7955",
-      "aws_secretsmanager_secret_version.cache_auth_secret-version_16421DE7",
-      "aws_security_group.cache_security-group_D323B821",
-    ]);
+  it("the secret and its version keep the addresses they had with random_password (gone); the user and group keep theirs across IAM and RBAC", () => {
+    const user = ["aws_elasticache_user.cache_auth_user_799D7719", "aws_elasticache_user_group.cache_auth_user-group_763D3011"];
+    const secret = ["aws_secretsmanager_secret.cache_auth_secret_011C7955", "aws_secretsmanager_secret_version.cache_auth_secret-version_16421DE7"];
+    expect(authAddresses({ type: "iam" })).toEqual(user);
+    expect(authAddresses({ type: "token" })).toEqual(secret);
+    expect(authAddresses({ type: "rbac" })).toEqual([...user, ...secret]);
   });
 });

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { TerraformOutput } from "cdktn";
-import { Construct } from "constructs";
-import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
 import { SecurityGroup } from "@cdktn/provider-aws/lib/security-group/index.js";
-import { RoleGrants } from "../../../modules/core/grants.js";
-import type { IGrantable, PolicyStatement } from "../../../modules/core/grants.js";
-import type { IConnectable } from "../../../modules/core/connections.js";
 import { RedisCache, memberClusterIds, redisConnectionEnv, redisPreset } from "../../../modules/redis-cache/index.js";
 import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
+import { TestFunction, policyOf } from "./fixtures/redis-peer.js";
 import { addresses, onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
@@ -21,24 +17,7 @@ function synthCache(props: RedisCacheProps) {
 const RG = "aws_elasticache_replication_group";
 const SG_RULE = "aws_vpc_security_group_ingress_rule";
 
-/** A function-like peer made of real resources: a role with grants and a security group. */
-class TestFunction extends Construct implements IGrantable, IConnectable {
-  readonly securityGroupId: string;
-  private readonly grants: RoleGrants;
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const role = new IamRole(this, "role", { assumeRolePolicy: "{}" });
-    this.grants = new RoleGrants(this, "grants", { roleName: role.name });
-    this.securityGroupId = new SecurityGroup(this, "sg", { vpcId: network.vpcId }).id;
-  }
-  addToPolicy(statement: PolicyStatement): void {
-    this.grants.addToPolicy(statement);
-  }
-}
 
-function policyOf(json: SynthesizedStack): Array<{ Sid: string; Action: string[]; Resource: string | string[] }> {
-  return JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string).Statement;
-}
 
 function outputsByName(json: SynthesizedStack): Record<string, { value: unknown; sensitive?: boolean }> {
   return Object.fromEntries(Object.entries(json.output ?? {}).map(([k, v]) => [k.replace(/^cache_/, "").replace(/_[0-9A-F]{8}$/, ""), v]));
