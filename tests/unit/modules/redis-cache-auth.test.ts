@@ -5,6 +5,7 @@
  * arguments — never as a value Terraform stores in its plan or state.
  */
 import { describe, expect, it } from "vitest";
+import { KmsKey } from "@cdktn/provider-aws/lib/kms-key/index.js";
 import { AUTH_TOKEN_SPECIALS, RedisCache, redisConnectionEnv, redisPreset } from "../../../modules/redis-cache/index.js";
 import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
 import { TestFunction, policyOf } from "./fixtures/redis-peer.js";
@@ -222,6 +223,18 @@ describe("AUTH token mode: the password is in neither the plan nor the state", (
     expect(onlyResource(separate, "aws_secretsmanager_secret").kms_key_id).toBe(own);
     expect(onlyResource(separate, "aws_elasticache_replication_group").kms_key_id).toBe(KEY);
     expect(policyOf(separate).find((s) => s.Sid === "RedisWeatherCacheKms")!.Resource).toBe(own);
+  });
+
+  it("takes keys created in the same stack (Terraform references), for the cache and the secret", () => {
+    const { json } = synthStack((stack) => {
+      const cacheKey = new KmsKey(stack, "cache-key", {});
+      const secretKey = new KmsKey(stack, "secret-key", {});
+      const cache = new RedisCache(stack, "cache", { ...base, kmsKeyArn: cacheKey.arn, auth: { type: "token", secretKmsKeyArn: secretKey.arn } });
+      cache.grantConnect(new TestFunction(stack, "fn"));
+    });
+    expect(onlyResource(json, "aws_elasticache_replication_group").kms_key_id).toBe("${aws_kms_key.cache-key.arn}");
+    expect(onlyResource(json, "aws_secretsmanager_secret").kms_key_id).toBe("${aws_kms_key.secret-key.arn}");
+    expect(policyOf(json).find((s) => s.Sid === "RedisWeatherCacheKms")!.Resource).toBe("${aws_kms_key.secret-key.arn}");
   });
 
   it("with an existing secret (created and rotated outside Terraform): no secret, no generated value, the cache reads its current value", () => {
