@@ -65,7 +65,7 @@ export interface EnvironmentConfig {
     | {
         /** A new VPC (`mode: "create"`) or an existing one (`mode: "existing"`, most accounts have one). */
         readonly network: DistributiveOmit<NetworkProps, "name">;
-        /** The cache: `redisPreset(env)` with any field overridden. */
+        /** The cache: `redisPreset(env)` (IAM authentication: no secret anywhere) with any field overridden. */
         readonly redis: Omit<RedisCacheProps, "name" | "network">;
       };
   /** The REST API in front of it. */
@@ -176,9 +176,9 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
     forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30 },
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: {
-      // Functions in private subnets reach the origin through NAT; the cache secret is read through an interface
-      // endpoint so a NAT outage cannot stop cold starts from authenticating to Redis.
-      network: { ...networkPreset("prod"), endpoints: { dynamodb: true, interfaces: ["secretsmanager"] } },
+      // Functions in private subnets reach the origin through NAT. Redis needs no endpoint of its own: with IAM
+      // authentication (the preset's) the function signs its token locally, so no secret is read at a cold start.
+      network: { ...networkPreset("prod"), endpoints: { dynamodb: true } },
       redis: redisPreset("prod"),
     },
     // Forecasts change hourly at most: 300 s keeps them fresh while most regional reads never reach Lambda.

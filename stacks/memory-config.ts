@@ -50,7 +50,7 @@ export interface MemoryEnvironmentConfig {
   };
   /**
    * Redis/Valkey as L2, in a private network without NAT (the function reaches DynamoDB through the gateway
-   * endpoint, KMS and Secrets Manager through interface endpoints). Without L2 (`false`, dev) the function caches
+   * endpoint and KMS through an interface endpoint; Redis authenticates with IAM, so no secret is read). Without L2 (`false`, dev) the function caches
    * nothing: an append could not invalidate other containers' copies.
    */
   readonly l2: false | { readonly network: DistributiveOmit<NetworkProps, "name">; readonly redis: Omit<RedisCacheProps, "name" | "network"> };
@@ -113,7 +113,7 @@ export const memoryEnvironments: Record<EnvironmentName, MemoryEnvironmentConfig
     pointInTimeRecovery: true,
     memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 14 },
     memory,
-    l2: { network: { ...networkPreset("staging"), natGateways: "none", endpoints: { dynamodb: true, interfaces: ["kms", "secretsmanager"] } }, redis: redisPreset("staging") },
+    l2: { network: { ...networkPreset("staging"), natGateways: "none", endpoints: { dynamodb: true, interfaces: ["kms"] } }, redis: redisPreset("staging") },
     api: { cache: false, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 14 },
   },
   prod: {
@@ -131,7 +131,7 @@ export const memoryEnvironments: Record<EnvironmentName, MemoryEnvironmentConfig
     pointInTimeRecovery: true,
     memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30 },
     memory,
-    l2: { network: { ...networkPreset("prod"), natGateways: "none", endpoints: { dynamodb: true, interfaces: ["kms", "secretsmanager"] } }, redis: redisPreset("prod") },
+    l2: { network: { ...networkPreset("prod"), natGateways: "none", endpoints: { dynamodb: true, interfaces: ["kms"] } }, redis: redisPreset("prod") },
     api: { cache: false, throttling: { rateLimit: 500, burstLimit: 1000 }, accessLogRetentionDays: 30 },
   },
 };

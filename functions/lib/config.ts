@@ -42,11 +42,21 @@ export interface RedisConfig {
   readonly tls: boolean;
   /** ElastiCache cluster mode enabled: use an ioredis Cluster (per-key GETs, auto-pipelined per shard). */
   readonly cluster: boolean;
+  /**
+   * How connections authenticate (REDIS_AUTH_MODE, else derived): `iam` with a SigV4 token the function signs
+   * itself (ElastiCache IAM authentication), `token` with a password or AUTH token, `none` without AUTH.
+   */
+  readonly authMode: RedisAuthMode;
+  /** The user of `AUTH <user> <password>` (RBAC, IAM); undefined authenticates as the default user. */
   readonly username: string | undefined;
   /** The AUTH token or password, when given directly (REDIS_AUTH_TOKEN or in REDIS_URL). */
   readonly password: string | undefined;
-  /** REDIS_AUTH_SECRET_ARN: the token is fetched from Secrets Manager once per container. */
+  /** REDIS_AUTH_SECRET_ARN: the token is read from Secrets Manager, and read again when Redis rejects it. */
   readonly authSecretArn: string | undefined;
+  /** REDIS_CACHE_NAME (`iam`): the replication group id or serverless cache name the IAM token is signed for. */
+  readonly cacheName: string | undefined;
+  /** REDIS_SERVERLESS (`iam`): the cache is serverless, which the IAM token names (`ResourceType=ServerlessCache`). */
+  readonly serverless: boolean;
   readonly db: number;
   readonly connectTimeoutMs: number;
   /** Per-command timeout, and the budget of one L2 cache operation. */
@@ -55,6 +65,9 @@ export interface RedisConfig {
   /** Cap of the exponential reconnect delay after Redis drops. */
   readonly reconnectMaxDelayMs: number;
 }
+
+export const REDIS_AUTH_MODES = ["iam", "token", "none"] as const;
+export type RedisAuthMode = (typeof REDIS_AUTH_MODES)[number];
 
 export interface CacheConfig {
   /** CACHE_NAMESPACE: first segment of every Redis key (`<namespace>:<cache>:<key>`). */
@@ -82,6 +95,11 @@ const REGION = { re: /^[a-z]{2}(-[a-z]+)+-\d$/, description: "must be an AWS reg
 const SECRET_ARN = { re: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, description: "must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)" };
 /** ElastiCache AUTH rule: 16–128 printable characters; the only symbols allowed are ! & # $ ^ < > - */
 const AUTH_TOKEN = { re: /^[A-Za-z0-9!&#$^<>-]{16,128}$/, description: "must be 16–128 characters: letters, digits and ! & # $ ^ < > - only (ElastiCache AUTH rule)" };
+/** ElastiCache replication group ids and serverless cache names (stored lowercase; the IAM token must name them so). */
+const CACHE_NAME = { re: /^[a-z](?:[a-z0-9]|-(?!-)){0,39}(?<!-)$/, description: "must be an ElastiCache replication group id or serverless cache name: 1–40 lowercase letters, digits and single hyphens, starting with a letter" };
+/** ElastiCache user ids; an IAM-enabled user's name equals its id, stored lowercase (docs: Authenticating with IAM). */
+const IAM_USER = { re: /^[a-z][a-z0-9-]{0,39}$/, description: "must be the ElastiCache user id (for IAM users also its name): 1–40 lowercase letters, digits and hyphens, starting with a letter" };
+const AUTH_MODE = { re: /^(iam|token|none)$/, description: 'must be one of "iam", "token", "none"' };
 const HOST = { re: /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, description: "must be a host name or IPv4 address" };
 const METRIC_NAMESPACE = { re: /^[A-Za-z0-9 ._\-/#:]{1,255}$/, description: "must be 1–255 characters: letters, digits, spaces and . _ - / # :" };
 const HTTP = ["http:", "https:"] as const;
@@ -105,9 +123,17 @@ export const runtimeEnv = envSchema({
   REDIS_HOST: { type: "string", pattern: HOST, description: "ElastiCache primary / configuration endpoint" },
   REDIS_PORT: { type: "int", default: 6379, min: 1, max: 65_535, description: "with `REDIS_HOST`" },
   REDIS_TLS: { type: "bool", default: true, description: "in-transit encryption, with `REDIS_HOST`; must be true with an AUTH token" },
-  REDIS_USERNAME: { type: "string", description: "RBAC user (serverless caches / user groups)" },
+  REDIS_AUTH_MODE: {
+    type: "string",
+    pattern: AUTH_MODE,
+    defaultText: "`token` when `REDIS_AUTH_TOKEN`, `REDIS_AUTH_SECRET_ARN` or a URL password is set, else `none`",
+    description: "`iam`: the function signs an ElastiCache IAM auth token itself (SigV4, refreshed before its 15 min expiry; connections re-authenticated before 12 h); `token`: a password; `none`: no AUTH",
+  },
+  REDIS_USERNAME: { type: "string", description: "user of `AUTH <user> <password>`: RBAC user, or with `iam` the IAM-enabled ElastiCache user (id = name, lowercase)" },
   REDIS_AUTH_TOKEN: { type: "string", pattern: AUTH_TOKEN, description: "ElastiCache AUTH token given directly" },
-  REDIS_AUTH_SECRET_ARN: { type: "string", pattern: SECRET_ARN, description: 'token read once per container; the secret is the token, or JSON `{"authToken": "…"}`. Not with `REDIS_AUTH_TOKEN`' },
+  REDIS_AUTH_SECRET_ARN: { type: "string", pattern: SECRET_ARN, description: 'token read from Secrets Manager at init, and once more when Redis rejects it (`WRONGPASS`, e.g. after a rotation); the secret is the token, or JSON `{"authToken": "…"}`. Not with `REDIS_AUTH_TOKEN`' },
+  REDIS_CACHE_NAME: { type: "string", pattern: CACHE_NAME, description: "with `iam`: replication group id or serverless cache name the token is signed for" },
+  REDIS_SERVERLESS: { type: "bool", default: false, description: "with `iam`: the cache is serverless (the token says `ResourceType=ServerlessCache`)" },
   REDIS_CLUSTER: { type: "bool", default: false, description: "cluster mode enabled: ioredis `Cluster`, per-key GETs auto-pipelined per shard" },
   REDIS_CONNECT_TIMEOUT_MS: { type: "int", default: 1000, min: 10, max: 30_000, description: "connect budget" },
   REDIS_COMMAND_TIMEOUT_MS: { type: "int", default: 250, min: 5, max: 10_000, description: "per command, and the budget of one L2 cache operation" },
@@ -176,6 +202,7 @@ function readRedis(r: EnvReader, read: ReadKit): RedisConfig | undefined {
   const cluster = read("REDIS_CLUSTER");
   const authSecretArn = read("REDIS_AUTH_SECRET_ARN");
 
+  let address: Pick<RedisConfig, "host" | "port" | "tls" | "username" | "password" | "db">;
   if (r.has("REDIS_URL")) {
     for (const other of ["REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_AUTH_TOKEN", "REDIS_USERNAME"]) {
       if (r.has(other)) r.problem(other, r.raw(other), "must not be set together with REDIS_URL (use one way to address Redis)");
@@ -184,45 +211,77 @@ function readRedis(r: EnvReader, read: ReadKit): RedisConfig | undefined {
     if (!url) return undefined;
     const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
     if (!Number.isInteger(db) || db < 0 || db > 15) r.problem("REDIS_URL", r.raw("REDIS_URL"), "database number in the path must be 0–15");
-    const port = url.port === "" ? 6379 : Number(url.port);
-    return {
+    address = {
       host: url.hostname,
-      port,
+      port: url.port === "" ? 6379 : Number(url.port),
       tls: url.protocol === "rediss:",
-      cluster,
       username: url.username ? decodeURIComponent(url.username) : undefined,
       password: url.password ? decodeURIComponent(url.password) : undefined,
-      authSecretArn,
       db: Number.isInteger(db) ? db : 0,
-      ...timeouts,
     };
-  }
-
-  if (!r.has("REDIS_HOST")) {
-    for (const orphan of ["REDIS_PORT", "REDIS_TLS", "REDIS_AUTH_TOKEN", "REDIS_AUTH_SECRET_ARN", "REDIS_USERNAME"]) {
+  } else if (r.has("REDIS_HOST")) {
+    address = { host: read("REDIS_HOST") ?? "", port: read("REDIS_PORT"), tls: read("REDIS_TLS"), username: read("REDIS_USERNAME"), password: read("REDIS_AUTH_TOKEN"), db: 0 };
+    if (r.has("REDIS_AUTH_TOKEN") && authSecretArn !== undefined) {
+      r.problem("REDIS_AUTH_SECRET_ARN", authSecretArn, "must not be set together with REDIS_AUTH_TOKEN (choose one source for the token)");
+    }
+  } else {
+    for (const orphan of ["REDIS_PORT", "REDIS_TLS", "REDIS_AUTH_MODE", "REDIS_AUTH_TOKEN", "REDIS_AUTH_SECRET_ARN", "REDIS_USERNAME", "REDIS_CACHE_NAME", "REDIS_SERVERLESS"]) {
       if (r.has(orphan)) r.problem(orphan, r.raw(orphan), "needs REDIS_HOST (or REDIS_URL) to be set");
     }
     return undefined;
   }
 
-  const host = read("REDIS_HOST") ?? "";
-  const tls = read("REDIS_TLS");
-  const password = read("REDIS_AUTH_TOKEN");
-  if (r.has("REDIS_AUTH_TOKEN") && authSecretArn !== undefined) {
-    r.problem("REDIS_AUTH_SECRET_ARN", authSecretArn, "must not be set together with REDIS_AUTH_TOKEN (choose one source for the token)");
-  }
-  if (!tls && (r.has("REDIS_AUTH_TOKEN") || r.has("REDIS_AUTH_SECRET_ARN"))) {
-    r.problem("REDIS_TLS", r.raw("REDIS_TLS"), "must be true when an AUTH token is configured (ElastiCache requires in-transit encryption for AUTH)");
+  const authMode = readAuthMode(r, read, address.password !== undefined || authSecretArn !== undefined);
+  const addressedByHost = !r.has("REDIS_URL");
+  if (authMode === "iam") {
+    checkIam(r, address, addressedByHost);
+  } else {
+    for (const iamOnly of ["REDIS_CACHE_NAME", "REDIS_SERVERLESS"]) {
+      if (r.has(iamOnly)) r.problem(iamOnly, r.raw(iamOnly), `applies to REDIS_AUTH_MODE=iam only (the mode is ${authMode})`);
+    }
+    // ElastiCache accepts AUTH only over TLS (in-transit encryption); a local REDIS_URL may use either.
+    if (authMode === "token" && addressedByHost && !address.tls) {
+      r.problem("REDIS_TLS", r.raw("REDIS_TLS"), "must be true when an AUTH token is configured (ElastiCache requires in-transit encryption for AUTH)");
+    }
   }
   return {
-    host,
-    port: read("REDIS_PORT"),
-    tls,
+    ...address,
     cluster,
-    username: read("REDIS_USERNAME"),
-    password,
+    authMode,
     authSecretArn,
-    db: 0,
+    cacheName: authMode === "iam" ? read("REDIS_CACHE_NAME") : undefined,
+    serverless: read("REDIS_SERVERLESS"),
     ...timeouts,
   };
+}
+
+/** REDIS_AUTH_MODE as given, or derived from whether a password source is configured; the two must agree. */
+function readAuthMode(r: EnvReader, read: ReadKit, hasPassword: boolean): RedisAuthMode {
+  const given = read("REDIS_AUTH_MODE") as RedisAuthMode | undefined;
+  if (given === "token" && !hasPassword) {
+    r.problem("REDIS_AUTH_MODE", given, "needs a password: set REDIS_AUTH_SECRET_ARN, REDIS_AUTH_TOKEN or a password in REDIS_URL");
+  }
+  if (given === "none" && hasPassword) {
+    r.problem("REDIS_AUTH_MODE", given, "contradicts the password configured (REDIS_AUTH_SECRET_ARN, REDIS_AUTH_TOKEN or REDIS_URL): drop one of them");
+  }
+  return given ?? (hasPassword ? "token" : "none");
+}
+
+/**
+ * IAM authentication (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html): the user and the
+ * cache name are signed into the token, which replaces any password, and ElastiCache accepts it over TLS only.
+ */
+function checkIam(r: EnvReader, address: Pick<RedisConfig, "username" | "password" | "tls">, addressedByHost: boolean): void {
+  const mode = "with REDIS_AUTH_MODE=iam";
+  if (address.username === undefined) r.problem("REDIS_USERNAME", undefined, `is required ${mode}: the IAM-enabled ElastiCache user (its id and name are the same)`);
+  else if (!IAM_USER.re.test(address.username)) r.problem("REDIS_USERNAME", address.username, `${IAM_USER.description} (${mode})`);
+  if (!r.has("REDIS_CACHE_NAME")) r.problem("REDIS_CACHE_NAME", undefined, `is required ${mode}: the replication group id or serverless cache name the token is signed for`);
+  for (const name of ["REDIS_AUTH_TOKEN", "REDIS_AUTH_SECRET_ARN"]) {
+    if (r.has(name)) r.problem(name, r.raw(name), `must not be set ${mode}: the function signs its own token`);
+  }
+  if (r.has("REDIS_URL") && address.password !== undefined) {
+    const redacted = r.raw("REDIS_URL")!.replace(/:[^:@/]*@/, ":***@");
+    r.problem("REDIS_URL", redacted, `must not carry a password ${mode}: the function signs its own token`);
+  }
+  if (addressedByHost && !address.tls) r.problem("REDIS_TLS", r.raw("REDIS_TLS"), "must be true with REDIS_AUTH_MODE=iam (IAM authentication requires in-transit encryption)");
 }

@@ -8,9 +8,10 @@
  * Bundle size is part of the design (tests/unit/lib/bundle.test.ts, tests/integration/forecast-bundle.test.ts):
  * - the container imports no AWS SDK client: a handler asks for the ones it uses, by factory
  *   (`container.client(dynamoClientFactory)`), so the forecast bundle has no Athena client and vice versa;
- * - ioredis and the Secrets Manager client are loaded with `import()` only when Redis is configured (with code
- *   splitting they are chunks outside the init closure), and then at once, during init (prewarm), so the first
- *   request does not pay for loading them or for reading the AUTH secret.
+ * - ioredis, and the Secrets Manager client or the SigV4 signer its credentials need, are loaded with `import()`
+ *   only when Redis is configured (with code splitting they are chunks outside the init closure), and then at once,
+ *   during init (prewarm), so the first request does not pay for loading them, reading the AUTH secret or signing
+ *   the first IAM token.
  */
 import { CircuitBreaker } from "./cache/circuit-breaker.js";
 import type { Clock } from "./cache/clock.js";
@@ -19,8 +20,8 @@ import { L2Cache } from "./cache/l2.js";
 import { MultiLevelCache } from "./cache/multi-level.js";
 import type { CacheOptions } from "./cache/multi-level.js";
 import type { AwsClientOverrides, ClientFactory } from "./clients/factory.js";
-import { createHttpHandler } from "./clients/http-handler.js";
 import type { RedisClient } from "./clients/redis.js";
+import type { OpenRedis } from "./clients/redis-open.js";
 import type { RuntimeConfig } from "./config.js";
 import { drainAll } from "./lambda.js";
 import type { Drainable } from "./lambda.js";
@@ -61,7 +62,11 @@ export interface Container extends Drainable {
   readonly l1: L1Cache;
   /** The L2 over Redis, or undefined when no Redis is configured (caches then run L1-only). */
   readonly l2: L2Cache | undefined;
-  /** The Redis client, or undefined without Redis; with REDIS_AUTH_SECRET_ARN the token is read once (retried after a failure). */
+  /**
+   * The Redis client, or undefined without Redis. Its credentials (clients/redis-auth-session.ts): a secret read at
+   * init and read again once when Redis refuses it; an IAM token signed at init, re-signed every 10 minutes, with
+   * connections re-authenticated before ElastiCache's 12 h limit; or the configured password.
+   */
   redis(): Promise<RedisClient | undefined>;
   /** The container's one client of this kind, created on first use with the configured SDK settings. */
   client<T>(factory: ClientFactory<T>): T;
@@ -91,7 +96,8 @@ interface Shared {
 
 export function createContainer(config: RuntimeConfig, options: ContainerOptions = {}): Container {
   const logger = options.logger ?? jsonLogger({ service: config.metrics.service });
-  const redis = lazy(() => connectRedis(config, options.aws ?? {}, logger));
+  const open = lazy(() => connectRedis(config, options.aws ?? {}, logger));
+  const redis = () => open().then((o) => o?.client);
   const clients = new Map<ClientFactory<unknown>, unknown>();
   const shared: Shared = {
     config,
@@ -101,19 +107,19 @@ export function createContainer(config: RuntimeConfig, options: ContainerOptions
     redis,
     breaker: new CircuitBreaker({ threshold: config.cache.breakerThreshold, cooldownMs: config.cache.breakerCooldownMs }),
   };
-  // Load ioredis and read the AUTH secret now, during init (full CPU, before the first request); a failure here
-  // is logged and retried on first use, where L2 counts it and steps over it.
+  // Load ioredis and read the AUTH secret (or sign the first IAM token) now, during init (full CPU, before the first
+  // request); a failure here is logged and retried on first use, where L2 counts it and steps over it.
   if (config.redis) redis().catch((error: unknown) => logger.warn("Redis client not ready at init; retried on first use", { error }));
 
   const root = build(shared, {});
   return {
     ...root,
     async close() {
-      const client = await redis.peek()?.catch(() => undefined);
-      client?.disconnect();
+      const opened = await open.peek()?.catch(() => undefined);
+      opened?.close();
       for (const [factory, made] of clients) factory.destroy(made);
       clients.clear();
-      redis.reset();
+      open.reset();
     },
   };
 }
@@ -169,23 +175,13 @@ function build(shared: Shared, fork: ForkOptions): Container {
 }
 
 /**
- * The Redis client, or undefined when none is configured. ioredis and the Secrets Manager client are imported on
- * demand: ioredis is not side-effect free, so a static import would put ~175 KB of it into every handler, Redis
- * or not (with code splitting they become chunks loaded only when used).
+ * The Redis client with its credentials, or undefined when none is configured. ioredis, the Secrets Manager client
+ * and the SigV4 signer are imported on demand (clients/redis-open.ts): ioredis is not side-effect free, so a static
+ * import would put ~175 KB of it into every handler, Redis or not (with code splitting they become chunks loaded
+ * only when used).
  */
-async function connectRedis(config: RuntimeConfig, overrides: AwsClientOverrides, logger: Logger): Promise<RedisClient | undefined> {
-  const { aws, redis } = config;
-  if (!redis) return undefined;
-  const { createRedisClient } = await import("./clients/redis.js");
-  let authToken: string | undefined;
-  if (redis.authSecretArn) {
-    const [{ SecretsManagerClient }, { fetchRedisAuthToken }] = await Promise.all([import("@aws-sdk/client-secrets-manager"), import("./clients/redis-auth.js")]);
-    const secrets = new SecretsManagerClient({ region: aws.region, maxAttempts: aws.maxAttempts, requestHandler: createHttpHandler(aws), ...overrides });
-    try {
-      authToken = await fetchRedisAuthToken(secrets, redis.authSecretArn);
-    } finally {
-      secrets.destroy();
-    }
-  }
-  return createRedisClient(redis, { authToken, logger });
+async function connectRedis(config: RuntimeConfig, overrides: AwsClientOverrides, logger: Logger): Promise<OpenRedis | undefined> {
+  if (!config.redis) return undefined;
+  const { openRedis } = await import("./clients/redis-open.js");
+  return openRedis(config.redis, config.aws, overrides, logger);
 }

@@ -31,3 +31,25 @@ export const DEFAULT_VERSION: Readonly<Record<"replicationGroup" | "serverless",
 export function parameterGroupFamily(engine: RedisEngine, version: string): string | undefined {
   return REPLICATION_GROUP_VERSIONS[engine]?.[version];
 }
+
+/**
+ * The oldest engine version with ElastiCache IAM authentication: "IAM authentication is available when using
+ * ElastiCache for Valkey 7.2 and above or Redis OSS version 7.0 and above"
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html, Limitations).
+ */
+export const IAM_AUTH_MIN_VERSION: Readonly<Record<RedisEngine, string>> = { valkey: "7.2", redis: "7.0" };
+
+/**
+ * Whether `version` (`major.minor`, or a serverless major, whose minor ElastiCache picks: valkey 7 serverless is
+ * 7.2) supports IAM authentication. Unparseable versions are not supported (the version check reports them).
+ */
+export function supportsIamAuth(engine: RedisEngine, version: string): boolean {
+  const min = IAM_AUTH_MIN_VERSION[engine];
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(version);
+  if (!min || !m) return false;
+  const [minMajor, minMinor] = min.split(".").map(Number) as [number, number];
+  const major = Number(m[1]);
+  // A serverless major is the newest minor of that major.
+  const minor = m[2] === undefined ? Number.POSITIVE_INFINITY : Number(m[2]);
+  return major > minMajor || (major === minMajor && minor >= minMinor);
+}

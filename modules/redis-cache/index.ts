@@ -1,12 +1,12 @@
 export { RedisCache } from "./redis-cache.js";
 export { redisConnectionEnv } from "./connection.js";
-export type { RedisConnection } from "./connection.js";
+export type { RedisConnection, RedisConnectionAuth } from "./connection.js";
 export { redisPreset } from "./presets.js";
 export type { RedisCachePreset, RedisEnvironment } from "./presets.js";
 export { MAXMEMORY_POLICIES } from "./props.js";
 export type * from "./props.js";
 export { resolveRedisCacheProps, AUTH_TOKEN_SPECIALS } from "./resolve.js";
-export type { ResolvedAlarms, ResolvedAuth, ResolvedLogs, ResolvedRedisCache, ResolvedReplicationGroup, ResolvedServerless } from "./resolve.js";
-export { REPLICATION_GROUP_VERSIONS, SERVERLESS_MAJOR_VERSIONS, parameterGroupFamily } from "./engines.js";
+export type { ResolvedAlarms, ResolvedAuth, ResolvedIamAuth, ResolvedLogs, ResolvedRedisCache, ResolvedReplicationGroup, ResolvedSecretAuth, ResolvedServerless } from "./resolve.js";
+export { IAM_AUTH_MIN_VERSION, REPLICATION_GROUP_VERSIONS, SERVERLESS_MAJOR_VERSIONS, parameterGroupFamily, supportsIamAuth } from "./engines.js";
 export type { RedisEngine } from "./engines.js";
 export { memberClusterIds } from "./alarms.js";

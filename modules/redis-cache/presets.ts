@@ -28,7 +28,9 @@ export type RedisCachePreset = Required<
  * new RedisCache(stack, "cache", { ...redisPreset("prod"), name, network, nodeType: "cache.r7g.large" });
  * ```
  *
- * - dev: one small node, no snapshots, changes applied at once, no alarms, slow log only, secret deletable at once.
+ * Every preset authenticates with IAM (`auth: { type: "iam" }`): no password exists, none can reach the state.
+ *
+ * - dev: one small node, no snapshots, changes applied at once, no alarms, slow log only.
  * - staging: small primary + one replica with automatic failover (single AZ), daily snapshots kept 1 day.
  * - prod: medium nodes, two replicas across AZs (Multi-AZ, automatic failover), snapshots kept 7 days, fixed
  *   maintenance and snapshot windows, both logs, alarms.
@@ -50,7 +52,7 @@ export function redisPreset(environment: RedisEnvironment): RedisCachePreset {
         logs: { slowLog: true, engineLog: false, retentionDays: 7 },
         alarms: false,
         applyImmediately: true,
-        auth: { type: "token", secretRecoveryWindowDays: 0 },
+        auth: { type: "iam" },
       };
     case "staging":
       return {
@@ -66,7 +68,7 @@ export function redisPreset(environment: RedisEnvironment): RedisCachePreset {
         logs: { slowLog: true, engineLog: true, retentionDays: 14 },
         alarms: {},
         applyImmediately: true,
-        auth: { type: "token", secretRecoveryWindowDays: 7 },
+        auth: { type: "iam" },
       };
     case "prod":
       return {
@@ -82,7 +84,7 @@ export function redisPreset(environment: RedisEnvironment): RedisCachePreset {
         logs: { slowLog: true, engineLog: true, retentionDays: 90 },
         alarms: {},
         applyImmediately: false,
-        auth: { type: "token", secretRecoveryWindowDays: 30 },
+        auth: { type: "iam" },
       };
     default:
       throw new Error(`redisPreset: environment ${JSON.stringify(environment)} must be "dev", "staging" or "prod"`);

@@ -32,8 +32,14 @@ export class RedisCache extends Construct implements IConnectable {
   readonly config: ResolvedRedisCache;
   /** Security group of the cache: ingress only from granted peers (and `ingressCidrs`), no egress. */
   readonly securityGroupId: string;
-  /** Secrets Manager secret with the credentials, JSON `{"authToken", "username"?}`. */
-  readonly authSecretArn: string;
+  /** Secrets Manager secret with the password, JSON `{"authToken"}`; undefined with IAM authentication (no secret exists). */
+  readonly authSecretArn: string | undefined;
+  /** ARN of the replication group or serverless cache (the resource of `elasticache:Connect`). */
+  readonly arn: string;
+  /** The ElastiCache user clients authenticate as (IAM, RBAC); undefined with an AUTH token. */
+  readonly userName: string | undefined;
+  /** ARN of that user. */
+  readonly userArn: string | undefined;
   readonly primaryEndpoint: string;
   readonly readerEndpoint: string | undefined;
   readonly port: number;
@@ -42,6 +48,7 @@ export class RedisCache extends Construct implements IConnectable {
   readonly replicationGroup: ElasticacheReplicationGroup | undefined;
   readonly serverlessCache: ElasticacheServerlessCache | undefined;
 
+  private readonly auth: RedisAuth;
   private readonly ports: { from: number; to: number };
   private readonly ingressRules = new Map<string, VpcSecurityGroupIngressRule>();
 
@@ -73,8 +80,11 @@ export class RedisCache extends Construct implements IConnectable {
       });
     }
 
-    const auth = new RedisAuth(this, "auth", { name: c.name, engine: c.engine, auth: c.auth, kmsKeyArn: c.kmsKeyArn, tags: c.tags });
-    this.authSecretArn = auth.secretArn;
+    const auth = new RedisAuth(this, "auth", { name: c.name, engine: c.engine, auth: c.auth, tags: c.tags });
+    this.auth = auth;
+    this.authSecretArn = auth.password?.secretArn;
+    this.userName = auth.userName;
+    this.userArn = auth.userArn;
 
     // Where clients connect: the mode decides the endpoints and whether a cluster client is needed.
     let endpoints: Pick<RedisConnection, "host" | "port" | "readerHost" | "readerPort" | "clusterMode">;
@@ -82,6 +92,7 @@ export class RedisCache extends Construct implements IConnectable {
       const cache = this.buildServerless(c, sg.id, auth, tags);
       this.serverlessCache = cache;
       this.replicationGroup = undefined;
+      this.arn = cache.arn;
       const [primary, reader] = [cache.endpoint.get(0), cache.readerEndpoint.get(0)];
       endpoints = { host: primary.address, port: primary.port, readerHost: reader.address, readerPort: reader.port, clusterMode: true };
       if (c.alarms) {
@@ -91,6 +102,7 @@ export class RedisCache extends Construct implements IConnectable {
       const group = this.buildReplicationGroup(c, sg.id, auth, tags);
       this.replicationGroup = group;
       this.serverlessCache = undefined;
+      this.arn = group.arn;
       const readerHost = c.clusterMode ? undefined : group.readerEndpointAddress;
       endpoints = {
         host: c.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress,
@@ -111,12 +123,19 @@ export class RedisCache extends Construct implements IConnectable {
     this.primaryEndpoint = endpoints.host;
     this.port = endpoints.port;
     this.readerEndpoint = endpoints.readerHost;
-    this.connection = { mode: c.mode, engine: c.engine, ...endpoints, tls: true, username: auth.userName, authSecretArn: this.authSecretArn };
+    const credentials: RedisConnection["auth"] =
+      c.auth.type === "iam" ? { mode: "iam", username: auth.userName!, cacheName: c.name } : { mode: "token", username: auth.userName, secretArn: this.authSecretArn! };
+    this.connection = { mode: c.mode, engine: c.engine, ...endpoints, tls: true, auth: credentials };
 
     new TerraformOutput(this, "primary-endpoint", { value: this.primaryEndpoint, description: "Primary (cluster mode: configuration) endpoint" });
     if (this.readerEndpoint !== undefined) new TerraformOutput(this, "reader-endpoint", { value: this.readerEndpoint, description: "Reader endpoint" });
     new TerraformOutput(this, "port", { value: this.port, description: "Port of the primary endpoint" });
-    new TerraformOutput(this, "auth-secret-arn", { value: this.authSecretArn, description: "Secrets Manager secret with the cache credentials" });
+    new TerraformOutput(this, "arn", { value: this.arn, description: "ARN of the replication group or serverless cache" });
+    if (this.userName !== undefined) {
+      new TerraformOutput(this, "user-name", { value: this.userName, description: c.auth.type === "iam" ? "IAM-enabled ElastiCache user (its id and name): sign tokens for it" : "RBAC user clients authenticate as" });
+      new TerraformOutput(this, "user-arn", { value: this.userArn, description: "ARN of that user" });
+    }
+    if (this.authSecretArn !== undefined) new TerraformOutput(this, "auth-secret-arn", { value: this.authSecretArn, description: "Secrets Manager secret with the cache password" });
     new TerraformOutput(this, "security-group-id", { value: this.securityGroupId, description: "Security group of the cache" });
   }
 
@@ -141,12 +160,20 @@ export class RedisCache extends Construct implements IConnectable {
 
   /**
    * Everything a function needs to use the cache: network access from its security group, and
-   * `secretsmanager:GetSecretValue` on this cache's secret only (plus `kms:Decrypt` on the customer key, if any).
+   * - IAM: `elasticache:Connect` on the cache (replication group or serverless cache) and on its user — both, as
+   *   https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html (Setup) grants it;
+   * - password modes: `secretsmanager:GetSecretValue` on this cache's secret only, plus `kms:Decrypt` on the
+   *   secret's customer managed key, if any (a key ARN: a grant on an alias ARN would not authorize the key).
    */
   grantConnect(fn: IGrantable & IConnectable, opts: { id?: string } = {}): void {
     this.allowFrom(fn, opts);
-    fn.addToPolicy({ sid: this.sid("Secret"), actions: ["secretsmanager:GetSecretValue"], resources: [this.authSecretArn] });
-    if (this.config.kmsKeyArn) fn.addToPolicy({ sid: this.sid("Kms"), actions: ["kms:Decrypt"], resources: [this.config.kmsKeyArn] });
+    const password = this.auth.password;
+    if (!password) {
+      fn.addToPolicy({ sid: this.sid("Connect"), actions: ["elasticache:Connect"], resources: [this.arn, this.userArn!] });
+      return;
+    }
+    fn.addToPolicy({ sid: this.sid("Secret"), actions: ["secretsmanager:GetSecretValue"], resources: [password.secretArn] });
+    if (password.kmsKeyArn) fn.addToPolicy({ sid: this.sid("Kms"), actions: ["kms:Decrypt"], resources: [password.kmsKeyArn] });
   }
 
   private buildReplicationGroup(c: ResolvedReplicationGroup, securityGroupId: string, auth: RedisAuth, tags: Record<string, string> | undefined): ElasticacheReplicationGroup {
@@ -198,8 +225,10 @@ export class RedisCache extends Construct implements IConnectable {
       kmsKeyId: c.kmsKeyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
+      // An AUTH token only as a write-only value (never in state), rotated with ROTATE: old and new both work until
+      // the next rotation. With a user group (IAM, RBAC) there is no token.
       ...(c.auth.type === "token"
-        ? { authToken: auth.password, authTokenUpdateStrategy: "ROTATE" }
+        ? { authTokenWo: auth.password!.ephemeralValue, authTokenWoVersion: auth.password!.version, authTokenUpdateStrategy: "ROTATE" }
         : { userGroupIds: [auth.userGroupId!] }),
       snapshotRetentionLimit: c.snapshotRetentionDays,
       snapshotWindow: c.snapshotWindow,

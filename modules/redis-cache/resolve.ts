@@ -6,7 +6,7 @@ import type { RedisEngine } from "./engines.js";
 import type { RedisCacheProps } from "./props.js";
 import { resolveRedisAlarms } from "./resolve/alarms.js";
 import type { ResolvedAlarms } from "./resolve/alarms.js";
-import { resolveAuth } from "./resolve/auth.js";
+import { checkIamEngine, resolveAuth } from "./resolve/auth.js";
 import type { ResolvedAuth } from "./resolve/auth.js";
 import { resolveNetwork } from "./resolve/network.js";
 import { resolveReplicationGroup } from "./resolve/replication-group.js";
@@ -15,7 +15,7 @@ import { resolveServerless } from "./resolve/serverless.js";
 import type { ResolvedServerless } from "./resolve/serverless.js";
 
 export { AUTH_TOKEN_SPECIALS } from "./resolve/auth.js";
-export type { ResolvedAuth } from "./resolve/auth.js";
+export type { ResolvedAuth, ResolvedIamAuth, ResolvedSecretAuth } from "./resolve/auth.js";
 export type { ResolvedAlarms } from "./resolve/alarms.js";
 export type { ResolvedLogs, ResolvedReplicationGroup } from "./resolve/replication-group.js";
 export type { ResolvedServerless } from "./resolve/serverless.js";
@@ -39,8 +39,8 @@ export type ResolvedRedisCache = ResolvedReplicationGroup | ResolvedServerless;
 
 const NAME_RE = /^[a-z](?:[a-z0-9]|-(?!-))*$/;
 const NAME_RULE = "must be 1–40 lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen";
-/** RBAC derives user and user-group ids `<name>-default`, `<name>-users`, which must fit ElastiCache's 40. */
-const MAX_RBAC_NAME = 32;
+/** A user (IAM or RBAC) derives ids `<name>-app`, `<name>-default`, `<name>-users`, which must fit ElastiCache's 40. */
+const MAX_USER_NAME = 32;
 
 /**
  * Validates props and applies defaults; throws one PropValidationError listing every problem. The fields both
@@ -54,11 +54,11 @@ export function resolveRedisCacheProps(props: RedisCacheProps): ResolvedRedisCac
   const engine = props.engine ?? DEFAULT_ENGINE;
   p.oneOf("engine", engine, ["valkey", "redis"] as const);
 
-  const auth = resolveAuth(p, props.auth, mode);
+  const auth = resolveAuth(p, props.auth, { mode, name: props.name, kmsKeyArn: props.kmsKeyArn });
   if (typeof props.name !== "string" || props.name.length < 1 || props.name.length > 40 || !NAME_RE.test(props.name) || props.name.endsWith("-")) {
     p.add("name", props.name, NAME_RULE);
-  } else if (auth.type === "rbac" && props.name.length > MAX_RBAC_NAME) {
-    p.add("name", props.name, `must be at most ${MAX_RBAC_NAME} characters with RBAC auth (user and user group ids "<name>-default", "<name>-users" must fit ElastiCache's 40)`);
+  } else if (auth.type !== "token" && props.name.length > MAX_USER_NAME) {
+    p.add("name", props.name, `must be at most ${MAX_USER_NAME} characters with auth.type "${auth.type}" (the derived user and user group ids "<name>-app", "<name>-default", "<name>-users" must fit ElastiCache's 40)`);
   }
 
   const { network, ingressCidrs } = resolveNetwork(p, props);
@@ -84,6 +84,7 @@ export function resolveRedisCacheProps(props: RedisCacheProps): ResolvedRedisCac
     tags: { ...(props.tags ?? {}) },
   };
   const resolved = mode === "serverless" ? resolveServerless(p, props, common) : resolveReplicationGroup(p, props, common);
+  checkIamEngine(p, auth, engine, resolved.engineVersion);
   p.throwIfAny();
   return resolved;
 }

@@ -18,12 +18,16 @@ export function redisServerAvailable(): boolean {
 export class RedisServer {
   private proc: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {}
 
-  static async start(): Promise<RedisServer> {
+  /** @param extraArgs more redis-server options, e.g. `["--cluster-enabled", "yes", …]` (tests of cluster clients) */
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
     if (!redisServerAvailable()) throw new Error(REDIS_INSTALL_HINT);
     for (let attempt = 0; ; attempt++) {
-      const server = new RedisServer(await freePort());
+      const server = new RedisServer(await freePort(), extraArgs);
       try {
         await server.start();
         return server;
@@ -44,7 +48,7 @@ export class RedisServer {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning"];
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning", ...this.extraArgs];
     const proc = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
     this.proc = proc;
     let stderr = "";

@@ -19,6 +19,7 @@ import { startOriginServer } from "../../scripts/local/origin-server.js";
 import type { OriginServer } from "../../scripts/local/origin-server.js";
 import { functionBundle } from "../../stacks/code-location.js";
 import { projectRoot } from "../support/project-root.js";
+import { AclRedisServer } from "../support/redis-server.js";
 
 const RUNNER = join(projectRoot, "tests", "support", "invoke-bundle.mjs");
 const ISSUED_FOR = "2026-11-02";
@@ -77,14 +78,14 @@ describe("forecast-api bundle: what it contains", () => {
     }
   });
 
-  it("loads ioredis and the Secrets Manager client only from lazy chunks, outside the init closure", () => {
+  it("loads ioredis, the Secrets Manager client and the IAM token signer only from lazy chunks, outside the init closure", () => {
     const metafile = JSON.parse(readFileSync(layout.metafileFile, "utf8")) as Metafile;
     const entry = Object.keys(metafile.outputs).find((k) => k.endsWith(`forecast-api/index.mjs`))!;
     const atInit = [...importClosure(metafile, entry, ["import-statement"])].map((k) => posix.relative(relative(projectRoot, layout.packageDir).split("\\").join("/"), k));
     const initText = atInit.map(text).join("\n");
     const all = Object.keys(zip).map(text).join("\n");
     expect(initText).toContain("BatchGetItem");
-    for (const lazyOnly of ["enableAutoPipelining" /* ioredis */, "GetSecretValue" /* Secrets Manager */]) {
+    for (const lazyOnly of ["enableAutoPipelining" /* ioredis */, "GetSecretValue" /* Secrets Manager */, '"elasticache"' /* the IAM token signer's service */]) {
       expect(all).toContain(lazyOnly);
       expect(initText).not.toContain(lazyOnly);
     }
@@ -191,5 +192,42 @@ describe("forecast-api bundle: a cold start in a fresh node process", () => {
     expect(item.Item?.[KEY_ATTRIBUTE]).toEqual({ S: cityId });
     await redis.connect();
     expect((await redis.keys(`${namespace}:*`)).some((k) => k.includes(cityId))).toBe(true);
+  }, 60_000);
+
+  it("with REDIS_AUTH_MODE=iam, loads the signer chunk, signs with the environment's role credentials and authenticates as the IAM user", async () => {
+    // A server whose default user is locked: only an AUTH as the IAM user gets in. It takes any password (redis-server
+    // cannot verify SigV4; the token itself is tested in tests/unit/lib/redis-iam-token.test.ts and against a
+    // token-checking server in tests/integration/lib/redis-auth-iam.test.ts).
+    const acl = await AclRedisServer.start({});
+    try {
+      await acl.admin("ACL", "SETUSER", "weather-l2-app", "on", "nopass", "~*", "&*", "+@all");
+      const iamNamespace = `${namespace}-iam`;
+      const env = {
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: "session-token-of-the-role",
+        TABLE_NAME: table,
+        ORIGIN_URL: origin.url,
+        DYNAMODB_ENDPOINT: dynamoEndpoint,
+        REDIS_URL: `redis://weather-l2-app@127.0.0.1:${acl.port}`,
+        REDIS_AUTH_MODE: "iam",
+        REDIS_CACHE_NAME: "weather-l2",
+        CACHE_NAMESPACE: iamNamespace,
+        SDK_REQUEST_TIMEOUT_MS: "30000",
+        FORECAST_TABLE_DEADLINE_MS: "30000",
+        ORIGIN_TIMEOUT_MS: "30000",
+        REDIS_COMMAND_TIMEOUT_MS: "5000",
+      };
+      const [response] = await invokeBundle([event("bundle-porto")], env);
+      expect(response!.statusCode).toBe(200);
+      const check = new Redis({ port: acl.port, username: "weather-l2-app", password: "any", lazyConnect: true });
+      await check.connect();
+      expect((await check.keys(`${iamNamespace}:*`)).some((k) => k.includes("bundle-porto"))).toBe(true);
+      check.disconnect();
+      expect(await acl.refusedLoginsOf("weather-l2-app")).toBe(0);
+    } finally {
+      await acl.stop();
+    }
   }, 60_000);
 });

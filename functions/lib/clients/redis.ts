@@ -3,6 +3,9 @@ import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { RedisConfig } from "../config.js";
 import { jsonLogger } from "../logger.js";
 import type { Logger } from "../logger.js";
+import { RedisAuthSession } from "./redis-auth-session.js";
+import { staticCredentials } from "./redis-credentials.js";
+import type { RedisCredentials } from "./redis-credentials.js";
 
 /** A standalone client or a cluster client; the L2 cache works with both. */
 export type RedisClient = Redis | Cluster;
@@ -61,8 +64,12 @@ export function redisClientPlan(cfg: RedisConfig, authToken?: string): RedisClie
 }
 
 export interface CreateRedisOptions {
-  /** Token fetched from Secrets Manager; overrides any configured password. */
-  authToken?: string;
+  /**
+   * Where the password comes from (a secret, an IAM token): every connection takes the current one just before it
+   * connects, and a refused one is renewed once (see {@link RedisAuthSession}).
+   * @default the configured password (REDIS_AUTH_TOKEN, REDIS_URL), if any
+   */
+  credentials?: RedisCredentials;
   /**
    * Receives connection errors (ioredis emits them on every failed reconnect). Commands still fail with
    * their own errors, which the L2 cache counts; this hook is for logs. Default: one `warn` to `logger` per
@@ -71,13 +78,18 @@ export interface CreateRedisOptions {
   onError?: (err: Error) => void;
   /** Where the default `onError` logs. @default {@link jsonLogger} (stderr) */
   logger?: Logger;
+  /** After credentials fail even when renewed, the next attempt waits this long. @default 60 s ({@link RedisAuthSession}) */
+  authRetryAfterMs?: number;
 }
 
 export function createRedisClient(cfg: RedisConfig, opts: CreateRedisOptions = {}): RedisClient {
-  const plan = redisClientPlan(cfg, opts.authToken);
+  const plan = redisClientPlan(cfg);
   const client = plan.kind === "standalone" ? new Redis(plan.options) : new Cluster(plan.nodes, plan.options);
-  const onError = opts.onError ?? dedupedErrorLog(client, opts.logger ?? jsonLogger());
+  const logger = opts.logger ?? jsonLogger();
+  const onError = opts.onError ?? dedupedErrorLog(client, logger);
   client.on("error", onError);
+  const credentials = opts.credentials ?? (cfg.password !== undefined ? staticCredentials(cfg.username, cfg.password, "the configured password") : undefined);
+  if (credentials) new RedisAuthSession(client, credentials, { logger, retryAfterFailureMs: opts.authRetryAfterMs });
   return client;
 }
 

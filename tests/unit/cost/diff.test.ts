@@ -65,8 +65,8 @@ describe("cost diff between two synth outputs", () => {
 
   it("renders markdown a pull request comment can embed: the headline, a table per stack, the capacity verdict", () => {
     const md = renderDiff(diffCosts([costOf(prodJson(), "weather-forecast-prod")], [costOf(changedProd(), "weather-forecast-prod")]), "markdown");
-    expect(md).toMatch(/^### Cost change: -\$36\.40\/month \(\$1,075\.78 → \$1,039\.38\)\n/);
-    expect(md).toContain("| weather-forecast-prod | changed | $1,075.78 | $1,039.38 | -$36.40 |");
+    expect(md).toMatch(/^### Cost change: -\$36\.40\/month \(\$1,053\.48 → \$1,017\.08\)\n/);
+    expect(md).toContain("| weather-forecast-prod | changed | $1,053.48 | $1,017.08 | -$36.40 |");
     expect(md).toContain("| aws_eip.network_nat-eip-2_39F91736 | removed | $3.65 | $0.00 | -$3.65 | - public IPv4 address: $3.65 |");
     expect(md).toMatch(/- capacity ok \(enforced\): API 50 of 1,000 rps/);
   });

@@ -38,12 +38,12 @@ describe("bundle of a handler on the runtime kit", () => {
     expect(text).not.toContain("StartQueryExecution");
   });
 
-  it("with code splitting, loads ioredis and Secrets Manager only when Redis is configured, and stays under 400 KB at init", async () => {
+  it("with code splitting, loads ioredis, Secrets Manager and the IAM token signer only when Redis is configured, and stays under 400 KB at init", async () => {
     const { outputFiles, metafile } = await build({ ...options, splitting: true, outdir: "/virtual-out" });
     const init = initClosure(metafile!, outputFiles!);
     const all = outputFiles!.map((f) => f.text).join("\n");
     expect(init.text).toContain("BatchGetItem");
-    for (const lazyOnly of ["enableAutoPipelining" /* ioredis */, "GetSecretValue" /* Secrets Manager */]) {
+    for (const lazyOnly of ["enableAutoPipelining" /* ioredis */, "GetSecretValue" /* Secrets Manager */, '"elasticache"' /* the IAM token signer's service */, "Redis IAM token refresh failed" /* the auth session */]) {
       expect(all).toContain(lazyOnly);
       expect(init.text).not.toContain(lazyOnly);
     }

@@ -36,9 +36,12 @@ describe("readConfig", () => {
       port: 6380,
       tls: true,
       cluster: true,
+      authMode: "token",
       username: undefined,
       password: "s3cret-Token#with$allowed^<>",
       authSecretArn: undefined,
+      cacheName: undefined,
+      serverless: false,
       db: 0,
       connectTimeoutMs: 1000,
       commandTimeoutMs: 100,
@@ -116,6 +119,62 @@ describe("readConfig", () => {
 
   it("accepts the token from Secrets Manager for an ElastiCache host", () => {
     const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-auth-AbCdEf";
-    expect(readConfig({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_SECRET_ARN: arn }).redis).toMatchObject({ tls: true, password: undefined, authSecretArn: arn });
+    expect(readConfig({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_SECRET_ARN: arn }).redis).toMatchObject({ tls: true, password: undefined, authSecretArn: arn, authMode: "token" });
+  });
+});
+
+describe("readConfig: REDIS_AUTH_MODE", () => {
+  const iam = { AWS_REGION: "eu-west-1", REDIS_HOST: "master.weather-l2.abc123.euw1.cache.amazonaws.com", REDIS_AUTH_MODE: "iam", REDIS_USERNAME: "weather-l2-app", REDIS_CACHE_NAME: "weather-l2" };
+
+  it("iam: the user and the cache name the token is signed for, TLS, no password; serverless when said", () => {
+    expect(readConfig(iam).redis).toMatchObject({ authMode: "iam", username: "weather-l2-app", cacheName: "weather-l2", serverless: false, tls: true, password: undefined, authSecretArn: undefined });
+    expect(readConfig({ ...iam, REDIS_SERVERLESS: "true", REDIS_CLUSTER: "true" }).redis).toMatchObject({ serverless: true, cluster: true });
+    // A local emulation over plain TCP (REDIS_URL) may run without TLS.
+    expect(readConfig({ AWS_REGION: "eu-west-1", REDIS_URL: "redis://weather-l2-app@127.0.0.1:6390", REDIS_AUTH_MODE: "iam", REDIS_CACHE_NAME: "weather-l2" }).redis).toMatchObject({ authMode: "iam", tls: false, username: "weather-l2-app" });
+  });
+
+  it("is derived when unset: token with a password source, none without", () => {
+    expect(readConfig({ AWS_REGION: "eu-west-1", REDIS_URL: "redis://:secret-pass@127.0.0.1" }).redis!.authMode).toBe("token");
+    expect(readConfig({ AWS_REGION: "eu-west-1", REDIS_URL: "redis://127.0.0.1" }).redis!.authMode).toBe("none");
+  });
+
+  it("iam needs the user and the cache name, takes no password, and requires TLS with an ElastiCache host", () => {
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_MODE: "iam" })).toEqual([
+      "REDIS_USERNAME = (unset): is required with REDIS_AUTH_MODE=iam: the IAM-enabled ElastiCache user (its id and name are the same)",
+      "REDIS_CACHE_NAME = (unset): is required with REDIS_AUTH_MODE=iam: the replication group id or serverless cache name the token is signed for",
+    ]);
+    expect(problemsOf({ ...iam, REDIS_TLS: "false", REDIS_AUTH_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", REDIS_USERNAME: "Weather" })).toEqual([
+      'REDIS_USERNAME = "Weather": must be the ElastiCache user id (for IAM users also its name): 1–40 lowercase letters, digits and hyphens, starting with a letter (with REDIS_AUTH_MODE=iam)',
+      'REDIS_AUTH_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf": must not be set with REDIS_AUTH_MODE=iam: the function signs its own token',
+      'REDIS_TLS = "false": must be true with REDIS_AUTH_MODE=iam (IAM authentication requires in-transit encryption)',
+    ]);
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_URL: "redis://app:hunter2-password@127.0.0.1", REDIS_AUTH_MODE: "iam", REDIS_CACHE_NAME: "c" })).toEqual([
+      'REDIS_URL = "redis://app:***@127.0.0.1": must not carry a password with REDIS_AUTH_MODE=iam: the function signs its own token',
+    ]);
+  });
+
+  it("rejects a cache name ElastiCache would not have (the token must name it exactly, lowercase)", () => {
+    const rule = "must be an ElastiCache replication group id or serverless cache name: 1–40 lowercase letters, digits and single hyphens, starting with a letter";
+    expect(problemsOf({ ...iam, REDIS_CACHE_NAME: "Weather-L2" })).toEqual([`REDIS_CACHE_NAME = "Weather-L2": ${rule}`]);
+    expect(problemsOf({ ...iam, REDIS_CACHE_NAME: "weather-" })).toEqual([`REDIS_CACHE_NAME = "weather-": ${rule}`]);
+    expect(problemsOf({ ...iam, REDIS_CACHE_NAME: "weather--l2" })).toEqual([`REDIS_CACHE_NAME = "weather--l2": ${rule}`]);
+  });
+
+  it("keeps the modes apart: IAM-only variables without iam, and a mode that contradicts the password", () => {
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_TOKEN: "a-valid-token-1234", REDIS_CACHE_NAME: "c", REDIS_SERVERLESS: "true" })).toEqual([
+      'REDIS_CACHE_NAME = "c": applies to REDIS_AUTH_MODE=iam only (the mode is token)',
+      'REDIS_SERVERLESS = "true": applies to REDIS_AUTH_MODE=iam only (the mode is token)',
+    ]);
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_MODE: "token" })).toEqual([
+      'REDIS_AUTH_MODE = "token": needs a password: set REDIS_AUTH_SECRET_ARN, REDIS_AUTH_TOKEN or a password in REDIS_URL',
+    ]);
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_MODE: "none", REDIS_AUTH_TOKEN: "a-valid-token-1234" })).toEqual([
+      'REDIS_AUTH_MODE = "none": contradicts the password configured (REDIS_AUTH_SECRET_ARN, REDIS_AUTH_TOKEN or REDIS_URL): drop one of them',
+    ]);
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_HOST: "cache", REDIS_AUTH_MODE: "oauth" })).toEqual(['REDIS_AUTH_MODE = "oauth": must be one of "iam", "token", "none"']);
+    expect(problemsOf({ AWS_REGION: "eu-west-1", REDIS_AUTH_MODE: "iam", REDIS_CACHE_NAME: "c" })).toEqual([
+      'REDIS_AUTH_MODE = "iam": needs REDIS_HOST (or REDIS_URL) to be set',
+      'REDIS_CACHE_NAME = "c": needs REDIS_HOST (or REDIS_URL) to be set',
+    ]);
   });
 });

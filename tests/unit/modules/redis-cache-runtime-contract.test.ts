@@ -1,7 +1,8 @@
 /**
  * The contract between the Redis module (infrastructure) and the runtime kit (functions/lib): the environment
- * variables `redisConnectionEnv()` emits are exactly what `readConfig()` reads, they yield a TLS client with the
- * token from the secret the module writes, and a container fetches that secret once.
+ * variables `redisConnectionEnv()` emits are exactly what `readConfig()` reads, and they yield a TLS client that
+ * authenticates the way the module set the cache up — with IAM, a token signed for the module's user and cache;
+ * with a password, the `authToken` of the secret the module writes, read once by a container.
  *
  * ElastiCache is not available here, so endpoints that Terraform only knows after apply are replaced by the
  * values AWS would fill in; Secrets Manager is mocked (no local server). No connection is opened: the clients are
@@ -17,6 +18,7 @@ import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
 import { readConfig } from "../../../functions/lib/config.js";
 import { redisClientPlan } from "../../../functions/lib/clients/redis.js";
 import { fetchRedisAuthToken } from "../../../functions/lib/clients/redis-auth.js";
+import { authSessionOf } from "../../../functions/lib/clients/redis-auth-session.js";
 import { createContainer } from "../../../functions/lib/container.js";
 import type { Container } from "../../../functions/lib/container.js";
 import { silentLogger } from "../../../functions/lib/logger.js";
@@ -39,19 +41,28 @@ function appliedEnv(props: RedisCacheProps): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, Token.isUnresolved(v) ? APPLIED[k]! : v]));
 }
 
-/** The SecretString Terraform's jsonencode() writes for the module's secret version (keys sorted). */
+/** The SecretString Terraform's jsonencode() writes for the module's secret version (write-only, keys sorted). */
 function secretStringFor(props: RedisCacheProps, token: string): string {
   const { json } = synthStack((stack) => new RedisCache(stack, "cache", props));
-  const expression = String(onlyResource(json, "aws_secretsmanager_secret_version").secret_string);
-  const fields = Object.fromEntries([...expression.matchAll(/"(\w+)" = ("[^"]*"|random_password\.[\w-]+\.result)/g)].map((m) => [m[1]!, m[2]!.startsWith('"') ? JSON.parse(m[2]!) : token]));
+  const expression = String(onlyResource(json, "aws_secretsmanager_secret_version").secret_string_wo);
+  const fields = Object.fromEntries([...expression.matchAll(/"(\w+)" = ("[^"]*"|ephemeral\.aws_secretsmanager_random_password\.[\w-]+\.random_password)/g)].map((m) => [m[1]!, m[2]!.startsWith('"') ? JSON.parse(m[2]!) : token]));
   return JSON.stringify(Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+const token = { type: "token" } as const;
+
 describe("module outputs → runtime configuration", () => {
+  it("the default (IAM): the runtime signs for the module's user and cache, with TLS and no secret", () => {
+    const { redis } = readConfig({ AWS_REGION: "eu-west-1", ...appliedEnv({ name: "weather-cache", network }) });
+    expect(redis).toMatchObject({ host: APPLIED.REDIS_HOST, tls: true, cluster: false, authMode: "iam", username: "weather-cache-app", cacheName: "weather-cache", serverless: false, authSecretArn: undefined });
+    const serverless = readConfig({ AWS_REGION: "eu-west-1", ...appliedEnv({ name: "weather-cache", network, mode: "serverless" }) }).redis;
+    expect(serverless).toMatchObject({ authMode: "iam", cluster: true, serverless: true, cacheName: "weather-cache" });
+  });
+
   it("a replication group with an AUTH token gives a standalone TLS client with the token as password", () => {
-    const env = appliedEnv({ name: "weather-cache", network });
+    const env = appliedEnv({ name: "weather-cache", network, auth: token });
     const { redis } = readConfig({ AWS_REGION: "eu-west-1", ...env });
-    expect(redis).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: true, cluster: false, authSecretArn: SECRET_ARN, username: undefined });
+    expect(redis).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: true, cluster: false, authMode: "token", authSecretArn: SECRET_ARN, username: undefined });
     const plan = redisClientPlan(redis!, TOKEN);
     expect(plan.kind).toBe("standalone");
     expect(plan.options).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: {}, password: TOKEN });
@@ -59,7 +70,7 @@ describe("module outputs → runtime configuration", () => {
   });
 
   it("a serverless cache gives a cluster client with TLS, the RBAC user, and node-name DNS lookup", () => {
-    const env = appliedEnv({ name: "weather-cache", network, mode: "serverless" });
+    const env = appliedEnv({ name: "weather-cache", network, mode: "serverless", auth: { type: "rbac" } });
     const { redis } = readConfig({ AWS_REGION: "eu-west-1", ...env });
     expect(redis).toMatchObject({ tls: true, cluster: true, username: "app", port: 6379 });
     const plan = redisClientPlan(redis!, TOKEN);
@@ -77,10 +88,10 @@ describe("module outputs → runtime configuration", () => {
     expect(readConfig({ AWS_REGION: "eu-west-1", ...env }).redis).toMatchObject({ cluster: true, tls: true });
   });
 
-  it("the token the runtime reads from the secret is the generated password, in both auth modes", async () => {
+  it("the token the runtime reads from the secret is the generated password, in both password modes", async () => {
     const secrets = mockClient(SecretsManagerClient);
     try {
-      for (const props of [{ name: "weather-cache", network }, { name: "weather-cache", network, mode: "serverless" as const }]) {
+      for (const props of [{ name: "weather-cache", network, auth: token }, { name: "weather-cache", network, mode: "serverless" as const, auth: { type: "rbac" as const } }]) {
         secrets.reset();
         secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: secretStringFor(props, TOKEN) });
         expect(await fetchRedisAuthToken(new SecretsManagerClient({ region: "eu-west-1" }), SECRET_ARN)).toBe(TOKEN);
@@ -99,8 +110,8 @@ describe("a container with the module's environment", () => {
 
   beforeEach(() => {
     secrets.reset();
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: secretStringFor({ name: "weather-cache", network }, TOKEN) });
-    kit = createContainer(readConfig({ AWS_REGION: "eu-west-1", ...appliedEnv({ name: "weather-cache", network }) }), { logger: silentLogger });
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secretStringFor({ name: "weather-cache", network, auth: token }, TOKEN) });
+    kit = createContainer(readConfig({ AWS_REGION: "eu-west-1", ...appliedEnv({ name: "weather-cache", network, auth: token }) }), { logger: silentLogger });
   });
 
   afterEach(() => kit.close());
@@ -114,7 +125,32 @@ describe("a container with the module's environment", () => {
     const client = again!;
     expect(client).toBeInstanceOf(Redis);
     expect(client).not.toBeInstanceOf(Cluster);
-    expect((client as Redis).options).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: {}, password: TOKEN, lazyConnect: true });
+    expect((client as Redis).options).toMatchObject({ host: APPLIED.REDIS_HOST, port: 6379, tls: {}, lazyConnect: true });
+    // The password is put on each connection as it connects (and renewed when refused): the secret's authToken.
+    expect(authSessionOf(client)).toBeDefined();
     expect((client as Redis).status).toBe("wait");
+    expect(await authSessionOf(client)!.credentials.current()).toBe(TOKEN);
+  });
+});
+
+describe("a container with the module's default (IAM) environment", () => {
+  it("signs a token at init for the module's user and cache with the function's credentials, and reads no secret", async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    const credentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "role-session" };
+    const kit = createContainer(readConfig({ AWS_REGION: "eu-west-1", ...appliedEnv({ name: "weather-cache", network }) }), { logger: silentLogger, aws: { credentials } });
+    try {
+      const client = (await kit.redis())!;
+      const session = authSessionOf(client)!;
+      expect(session.credentials).toMatchObject({ kind: "iam", username: "weather-cache-app" });
+      const token = await session.credentials.current();
+      expect(token.startsWith("weather-cache/?Action=connect&User=weather-cache-app&")).toBe(true);
+      const query = Object.fromEntries(new URLSearchParams(token.split("?")[1]));
+      expect(query).toMatchObject({ "X-Amz-Security-Token": "role-session", "X-Amz-Expires": "900", "X-Amz-Credential": expect.stringMatching(/^AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/elasticache\/aws4_request$/) });
+      expect(query.ResourceType).toBeUndefined();
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    } finally {
+      secrets.restore();
+      await kit.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PropValidationError } from "../../../modules/core/validation.js";
-import { REPLICATION_GROUP_VERSIONS, RedisCache, redisPreset, resolveRedisCacheProps } from "../../../modules/redis-cache/index.js";
+import { REPLICATION_GROUP_VERSIONS, RedisCache, redisPreset, resolveRedisCacheProps, supportsIamAuth } from "../../../modules/redis-cache/index.js";
 import type { RedisCacheProps } from "../../../modules/redis-cache/index.js";
 import { parseMaintenanceWindow, parseSnapshotWindow, windowsOverlap } from "../../../modules/redis-cache/windows.js";
 import { synthStack } from "../../support/synth.js";
@@ -64,7 +64,7 @@ describe("RedisCache validation: combinations AWS would reject", () => {
 
 describe("RedisCache validation: serverless", () => {
   const cases: Array<[string, RedisCacheProps, RegExp]> = [
-    ["an AUTH token", { ...serverless, auth: { type: "token" } }, /auth\.type = "token": serverless caches authenticate with RBAC user groups, not AUTH tokens/],
+    ["an AUTH token", { ...serverless, auth: { type: "token" } }, /auth\.type = "token": serverless caches authenticate with user groups, not AUTH tokens; use \{ type: "iam" \} \(default\) or \{ type: "rbac" \}/],
     ["a minor engine version", { ...serverless, engineVersion: "8.2" }, /engineVersion = "8.2": serverless valkey takes a major version: one of "7", "8"/],
     ["valkey 8 with the redis engine", { ...serverless, engine: "redis", engineVersion: "8" }, /serverless redis takes a major version: one of "7"/],
     ["storage above 5,000 GB", { ...serverless, serverless: { maxDataStorageGb: 6000 } }, /serverless\.maxDataStorageGb = 6000: must be a whole number between 1 and 5,000/],
@@ -76,7 +76,7 @@ describe("RedisCache validation: serverless", () => {
     ["node settings", { ...serverless, nodeType: "cache.m7g.large", replicasPerShard: 1 }, /nodeType = "cache\.m7g\.large": applies to mode "replicationGroup" only[\s\S]*replicasPerShard = 1: applies to mode "replicationGroup" only/],
     ["a parameter group setting", { ...serverless, maxmemoryPolicy: "allkeys-lfu" }, /maxmemoryPolicy = "allkeys-lfu": applies to mode "replicationGroup" only; this cache is serverless/],
     ["node alarms", { ...serverless, alarms: { engineCpuPercent: 80 } }, /alarms\.engineCpuPercent = 80: applies to mode "replicationGroup" only/],
-    ["a name too long for the derived RBAC ids", { ...serverless, name: "a".repeat(33) }, /must be at most 32 characters with RBAC auth/],
+    ["a name too long for the derived user ids", { ...serverless, name: "a".repeat(33) }, /name = "a{33}": must be at most 32 characters with auth\.type "iam" \(the derived user and user group ids/],
   ];
 
   it.each(cases)("rejects %s", (_name, props, message) => {
@@ -88,7 +88,8 @@ describe("RedisCache validation: serverless", () => {
     for (const field of ["nodeType", "shards", "replicasPerShard", "automaticFailover", "multiAz", "snapshotWindow", "maintenanceWindow", "logs", "applyImmediately"]) {
       expect(message).toContain(`  - ${field} = `);
     }
-    expect(message).toMatch(/auth\.type = "token": serverless caches authenticate with RBAC/);
+    // Presets authenticate with IAM, which serverless caches have too: no auth problem.
+    expect(message).not.toMatch(/auth\./);
   });
 });
 
@@ -105,7 +106,14 @@ describe("RedisCache validation: names, auth, network, alarms, tags", () => {
     ["an RBAC user named default", { ...base, auth: { type: "rbac", userName: "default" } }, /auth\.userName = "default": is reserved for the disabled default user/],
     ["an RBAC user name with a dot", { ...base, auth: { type: "rbac", userName: "app.user" } }, /auth\.userName = "app\.user": must be 1–40 letters, digits and hyphens/],
     ["an access string that disables the user", { ...base, auth: { type: "rbac", accessString: "off ~* +@all" } }, /auth\.accessString = "off ~\* \+@all": starts with "off"/],
-    ["an unknown auth type", { ...base, auth: { type: "iam" } as unknown as RedisCacheProps["auth"] }, /auth\.type = "iam": must be one of "token", "rbac"/],
+    ["an IAM user name in upper case (ids are stored lowercase and equal the name)", { ...base, auth: { type: "iam", userName: "Forecast" } }, /auth\.userName = "Forecast": must be 1–40 lowercase letters, digits and hyphens, starting with a letter \(an IAM user's id and name are the same, stored lowercase\)/],
+    ["an IAM user named default", { ...base, auth: { type: "iam", userName: "default" } }, /auth\.userName = "default": is reserved for the default user/],
+    ["an IAM access string that disables the user", { ...base, auth: { type: "iam", accessString: "off" } }, /auth\.accessString = "off": starts with "off"/],
+    ["a secret key given as an alias (grants need the key ARN)", { ...base, auth: { type: "token", secretKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/redis" } }, /auth\.secretKmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:alias\/redis": is an alias ARN; the secret's key must be given as a key ARN/],
+    ["the cache's alias key reused for the secret", { ...base, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/redis", auth: { type: "rbac" } }, /kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:alias\/redis": is an alias ARN; the secret's key must be given as a key ARN \(…:key\/<id>\): functions are granted kms:Decrypt on it/],
+    ["an existing secret that is not a secret ARN", { ...base, auth: { type: "token", secretArn: "redis-token" } }, /auth\.secretArn = "redis-token": must be a Secrets Manager secret ARN/],
+    ["generator settings with an existing secret", { ...base, auth: { type: "token", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:t-AbCdEf", length: 32 } }, /auth\.length = 32: applies to a secret the module creates; auth\.secretArn names an existing one/],
+    ["an unknown auth type", { ...base, auth: { type: "oauth" } as unknown as RedisCacheProps["auth"] }, /auth\.type = "oauth": must be one of "iam", "token", "rbac"/],
     ["no subnets", { ...base, network: { vpcId: "vpc-0abc", subnetIds: [] } }, /network\.subnetIds = \[\]: needs at least one private subnet/],
     ["no network", { name: "weather-cache" } as RedisCacheProps, /network = undefined: is required: \{ vpcId, subnetIds \}/],
     ["a world-open CIDR", { ...base, ingressCidrs: ["0.0.0.0/0"] }, /ingressCidrs\[0\] = "0\.0\.0\.0\/0": must be inside private space/],
@@ -143,6 +151,26 @@ describe("RedisCache validation: names, auth, network, alarms, tags", () => {
     });
     expect(json.resource?.aws_elasticache_subnet_group).toBeDefined();
     expect(Object.values(json.resource!.aws_elasticache_subnet_group!)[0]!.subnet_ids).toBe("${data.aws_subnets.private.ids}");
+  });
+});
+
+describe("IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+ (checked at synth)", () => {
+  it("accepts every version of the engine table, for replication groups and serverless caches", () => {
+    for (const [engine, versions] of Object.entries(REPLICATION_GROUP_VERSIONS)) {
+      for (const engineVersion of Object.keys(versions)) expect(() => resolveRedisCacheProps({ ...base, engine: engine as "valkey", engineVersion })).not.toThrow();
+    }
+    expect(() => resolveRedisCacheProps({ ...serverless, engineVersion: "7" })).not.toThrow();
+    expect(() => resolveRedisCacheProps({ ...serverless, engine: "redis", engineVersion: "7" })).not.toThrow();
+  });
+
+  it("rejects an older engine with a message that names the minimum, whatever the version table allows", () => {
+    expect(problemsOf({ ...base, engine: "redis", engineVersion: "6.2" })).toMatch(/engineVersion = "6\.2": does not support IAM authentication \(auth\.type "iam", the default\): ElastiCache needs redis 7\.0 or later/);
+    expect(problemsOf({ ...base, engineVersion: "7.1" })).toMatch(/engineVersion = "7\.1": does not support IAM authentication \(auth\.type "iam", the default\): ElastiCache needs valkey 7\.2 or later/);
+  });
+
+  it("compares versions numerically: valkey 7.2 and 8.0 yes, 7.1 no; a serverless major stands for its newest minor", () => {
+    expect([supportsIamAuth("valkey", "7.2"), supportsIamAuth("valkey", "8.0"), supportsIamAuth("valkey", "7.1"), supportsIamAuth("valkey", "7")]).toEqual([true, true, false, true]);
+    expect([supportsIamAuth("redis", "7.0"), supportsIamAuth("redis", "6.2"), supportsIamAuth("redis", "10.0"), supportsIamAuth("redis", "x")]).toEqual([true, false, true, false]);
   });
 });
 

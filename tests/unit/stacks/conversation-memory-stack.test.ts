@@ -94,9 +94,9 @@ describe("conversation-memory stack", () => {
     expect(fn.environment.variables.MEMORY_CURSOR_KMS_KEY_ID).toMatch(/aws_kms_key\./);
     expect(fn.environment.variables.MEMORY_CURSOR_KEY).toBeUndefined();
     expect(fn.environment.variables.REDIS_HOST).toBeDefined();
-    // No NAT: the function talks to DynamoDB (gateway endpoint), KMS and Secrets Manager (interface endpoints), Redis.
+    // No NAT: the function talks to DynamoDB (gateway endpoint), KMS (interface endpoint) and Redis (IAM auth: no secret).
     expect(Object.keys(resourcesOf(json, "aws_nat_gateway"))).toEqual([]);
-    expect(Object.values(resourcesOf(json, "aws_vpc_endpoint")).map((e) => String(e.service_name).split(".").pop()).sort()).toEqual(["dynamodb", "kms", "secretsmanager"]);
+    expect(Object.values(resourcesOf(json, "aws_vpc_endpoint")).map((e) => String(e.service_name).split(".").pop()).sort()).toEqual(["dynamodb", "kms"]);
   });
 
   it("dev has no L2, so the function caches nothing (no Redis variables)", () => {

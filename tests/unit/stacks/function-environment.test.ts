@@ -59,8 +59,18 @@ describe.each(FUNCTIONS)("$name: the stack's environment is the function's", (fn
 });
 
 describe("the staging and prod forecast function reaches Redis through the kit's variables", () => {
-  it.each(["staging", "prod"] as const)("%s: readConfig finds a TLS Redis with the AUTH secret", (env) => {
+  it.each(["staging", "prod"] as const)("%s: readConfig finds a TLS Redis with IAM authentication for the stack's user and cache (no secret)", (env) => {
     const { redis } = readConfig(appliedEnvironment(FUNCTIONS[0]!.synth(env), `weather-forecast-api-${env}`));
-    expect(redis).toMatchObject({ tls: true, port: 6379, authSecretArn: expect.stringMatching(/^arn:aws:secretsmanager:/) });
+    expect(redis).toMatchObject({
+      tls: true,
+      port: 6379,
+      authMode: "iam",
+      username: `weather-forecast-${env}-l2-app`,
+      cacheName: `weather-forecast-${env}-l2`,
+      serverless: false,
+      cluster: false,
+      authSecretArn: undefined,
+      password: undefined,
+    });
   });
 });

@@ -106,14 +106,18 @@ describe("weather-forecast stack: forecast function", () => {
     ]);
   });
 
-  it("prod: additionally reaches Redis (network interfaces in its VPC, the cache secret only)", () => {
+  it("prod: additionally reaches Redis (network interfaces in its VPC, elasticache:Connect on its cache and user, no secret)", () => {
     const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string) as {
       Statement: Array<{ Sid: string; Action: string[]; Resource: string | string[] }>;
     };
-    const secret = nameOf(json, "aws_secretsmanager_secret");
-    const secretStatement = policy.Statement.find((st) => st.Action.includes("secretsmanager:GetSecretValue"))!;
-    expect(secretStatement.Action).toEqual(["secretsmanager:GetSecretValue"]);
-    expect(secretStatement.Resource).toBe(`\${aws_secretsmanager_secret.${secret}.arn}`);
+    expect(policy.Statement.find((st) => st.Action.includes("elasticache:Connect"))).toEqual({
+      Sid: "RedisWeatherForecastProdL2Connect",
+      Effect: "Allow",
+      Action: ["elasticache:Connect"],
+      Resource: [`\${aws_elasticache_replication_group.${nameOf(json, "aws_elasticache_replication_group")}.arn}`, `\${aws_elasticache_user.${nameOf(json, "aws_elasticache_user")}.arn}`],
+    });
+    expect(policy.Statement.flatMap((st) => st.Action).filter((a) => a.startsWith("secretsmanager:") || a.startsWith("kms:"))).toEqual([]);
+    expect(resourcesOf(json, "aws_secretsmanager_secret")).toEqual({});
     const wildcard = policy.Statement.filter((st) => st.Resource === "*" || (Array.isArray(st.Resource) && st.Resource.includes("*")));
     // Only the ENI actions of VPC-attached Lambda functions, which AWS does not scope to resources.
     expect(wildcard.flatMap((st) => st.Action)).toEqual([
@@ -205,7 +209,7 @@ describe("weather-forecast stack: Redis L2 in staging and prod", () => {
     expect(onlyResource(json, "aws_lambda_function").vpc_config).toBeUndefined();
   });
 
-  it.each(["staging", "prod"] as const)("%s: the function sits in the private subnets and gets the cache's TLS endpoint and secret", (env) => {
+  it.each(["staging", "prod"] as const)("%s: the function sits in the private subnets and gets the cache's TLS endpoint and its IAM user", (env) => {
     const json = synthEnv(env);
     const group = nameOf(json, "aws_elasticache_replication_group");
     expect(onlyResource(json, "aws_elasticache_replication_group")).toMatchObject({ engine: "valkey", transit_encryption_enabled: true, transit_encryption_mode: "required", at_rest_encryption_enabled: "true" });
@@ -214,8 +218,13 @@ describe("weather-forecast stack: Redis L2 in staging and prod", () => {
     expect(vars).toMatchObject({
       REDIS_HOST: `\${aws_elasticache_replication_group.${group}.primary_endpoint_address}`,
       REDIS_TLS: "true",
-      REDIS_AUTH_SECRET_ARN: `\${aws_secretsmanager_secret.${nameOf(json, "aws_secretsmanager_secret")}.arn}`,
+      REDIS_AUTH_MODE: "iam",
+      REDIS_USERNAME: `weather-forecast-${env}-l2-app`,
+      REDIS_CACHE_NAME: `weather-forecast-${env}-l2`,
+      REDIS_SERVERLESS: "false",
     });
+    expect(vars.REDIS_AUTH_SECRET_ARN).toBeUndefined();
+    expect(onlyResource(json, "aws_elasticache_user")).toMatchObject({ user_id: `weather-forecast-${env}-l2-app`, user_name: `weather-forecast-${env}-l2-app`, authentication_mode: { type: "iam" } });
     expect((fn.vpc_config as { subnet_ids: string[] }).subnet_ids.length).toBeGreaterThanOrEqual(2);
   });
 
