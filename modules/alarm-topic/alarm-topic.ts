@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktn";
 import { Construct } from "constructs";
 import { SnsTopic } from "@cdktn/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktn/provider-aws/lib/sns-topic-subscription/index.js";
@@ -55,6 +54,5 @@ export class AlarmTopic extends Construct {
           : {}),
       });
     }
-    new TerraformOutput(this, "topic-arn", { value: this.topic.arn, description: `SNS topic ${c.name}: every alarm's ALARM and OK actions` });
   }
 }

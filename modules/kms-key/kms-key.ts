@@ -1,4 +1,4 @@
-import { Lazy, TerraformOutput } from "cdktn";
+import { Lazy } from "cdktn";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktn/provider-aws/lib/kms-alias/index.js";
 import { KmsKey as KmsKeyResource } from "@cdktn/provider-aws/lib/kms-key/index.js";
@@ -40,7 +40,6 @@ export class KmsKey extends Construct {
     new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
-    new TerraformOutput(this, "key-arn", { value: this.key.arn, description: `KMS key ${this.aliasName}` });
   }
 
   /** Lets CloudWatch Logs encrypt these log groups (names, or `prefix*`) with the key. */

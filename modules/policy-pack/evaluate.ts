@@ -67,12 +67,20 @@ export interface PolicyRecord {
 
 export interface EvaluationInput {
   readonly rules: readonly PolicyRule[];
+  /** The stack's resources of the types the rules read ({@link typesRead}); others may be left out. */
   readonly resources: readonly PolicyResource[];
+  /** How many resources the stack has in all. @default `resources.length` */
+  readonly resourceCount?: number;
   readonly suppressions: readonly Suppression[];
   readonly relaxations: readonly Relaxation[];
   readonly enforce: boolean;
   /** Renders cdktn tokens in a value as Terraform expressions. @default the identity (values are already rendered) */
   readonly resolve?: (value: unknown) => unknown;
+}
+
+/** The resource types the rules evaluate or look at: only these need reading. */
+export function typesRead(rules: readonly PolicyRule[]): Set<string> {
+  return new Set(rules.flatMap((r) => [...r.types, ...(r.related ?? [])]));
 }
 
 /** Whether a suppression declared on `scope` covers the resource at `path`. */
@@ -84,12 +92,24 @@ export function evaluatePolicy(input: EvaluationInput): PolicyRecord {
   const resolve = input.resolve ?? ((v: unknown) => v);
   const byType = new Map<string, PolicyResource[]>();
   for (const r of input.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  // Several rules ask about the same value (a bucket setting's `bucket`): render each once.
+  const rendered = new Map<unknown, string>();
+  const render = (value: unknown): string => {
+    let text = rendered.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(resolve(value) ?? "");
+      rendered.set(value, text);
+    }
+    return text;
+  };
+  const read = typesRead(input.rules);
   const context: RuleContext = {
-    ofType: (type) => byType.get(type) ?? [],
-    refersTo(value, address) {
-      const text = JSON.stringify(resolve(value) ?? "");
-      return text.includes(`\${${address}.`);
+    ofType(type) {
+      // A rule that reads a type it does not declare would see nothing once the host leaves that type out.
+      if (!read.has(type)) throw new Error(`policy rule read ${type}, which no rule declares in types or related`);
+      return byType.get(type) ?? [];
     },
+    refersTo: (value, address) => render(value).includes(`\${${address}.`),
     resolve,
   };
 
@@ -139,7 +159,7 @@ export function evaluatePolicy(input: EvaluationInput): PolicyRecord {
   return {
     version: POLICY_RECORD_VERSION,
     enforce: input.enforce,
-    resources: input.resources.length,
+    resources: input.resourceCount ?? input.resources.length,
     rules,
     findings,
     suppressions: input.suppressions.map((s) => ({ ...s, addresses: used.get(s)! })),

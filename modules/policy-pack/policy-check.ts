@@ -1,7 +1,7 @@
 import { Aspects, DefaultTokenResolver, DISABLE_STACK_TRACE_IN_METADATA, StringConcat, TerraformElement, TerraformResource, Tokenization } from "cdktn";
 import type { IAspect, TerraformStack } from "cdktn";
 import type { IConstruct } from "constructs";
-import { evaluatePolicy, violations } from "./evaluate.js";
+import { evaluatePolicy, typesRead, violations } from "./evaluate.js";
 import type { PolicyRecord, Relaxation } from "./evaluate.js";
 import type { PolicyResource, PolicyRule } from "./rule.js";
 import { KIT_RULES } from "./rules/index.js";
@@ -73,7 +73,9 @@ export class PolicyCheck extends TerraformElement implements IAspect {
   }
 
   private evaluate(): PolicyRecord {
-    const resources: PolicyResource[] = this.collected.map((r) => {
+    // Reading a resource's arguments costs about as much as synthesizing it: only the types the rules read.
+    const read = typesRead(this.rules);
+    const resources: PolicyResource[] = this.collected.filter((r) => read.has(r.terraformResourceType)).map((r) => {
       const tf = r.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
       const config = tf.resource?.[r.terraformResourceType]?.[r.friendlyUniqueId] ?? {};
       return { type: r.terraformResourceType, address: `${r.terraformResourceType}.${r.friendlyUniqueId}`, path: r.node.path, config };
@@ -81,6 +83,7 @@ export class PolicyCheck extends TerraformElement implements IAspect {
     return evaluatePolicy({
       rules: this.rules,
       resources,
+      resourceCount: this.collected.length,
       suppressions: suppressionsUnder(this.stackScope),
       relaxations: this.relaxations,
       enforce: this.enforce,

@@ -43,6 +43,8 @@ export interface PolicyRule {
   readonly id: string;
   /** The resource types it evaluates. */
   readonly types: readonly string[];
+  /** Other types it looks at through `context.ofType` (a bucket's settings resources). @default none */
+  readonly related?: readonly string[];
   /** checkov's name of the check (or the kit's). */
   readonly title: string;
   /** What this pack checks, where it differs from or refines checkov's check. */

@@ -73,6 +73,7 @@ export const LAMBDA_RULES: readonly PolicyRule[] = [
       "a function an asynchronous invoker may call (a permission for SNS, S3, EventBridge, …) has dead_letter_config or an on-failure destination; " +
       "functions invoked only synchronously (API Gateway) are not applicable: Lambda sends nothing to a DLQ for them",
     source: resourceCheck("LambdaDLQConfigured"),
+    related: ["aws_lambda_permission", "aws_lambda_function_event_invoke_config"],
     evaluate(r, ctx) {
       const invokers = asyncInvokers(r, ctx);
       if (invokers.length === 0) return notApplicable("invoked synchronously only (no asynchronous invoker in the stack)");

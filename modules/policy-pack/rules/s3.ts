@@ -8,6 +8,14 @@ import type { PolicyResource, PolicyRule, RuleContext } from "../rule.js";
 import { graphCheck } from "./sources.js";
 
 const BUCKET = ["aws_s3_bucket"];
+/** The settings resources of a bucket the rules follow. */
+const SETTINGS = [
+  "aws_s3_bucket_logging",
+  "aws_s3_bucket_server_side_encryption_configuration",
+  "aws_s3_bucket_versioning",
+  "aws_s3_bucket_replication_configuration",
+  "aws_s3_bucket_public_access_block",
+];
 
 /** The bucket's settings resources of one type (those whose `bucket` refers to it). */
 function settingsOf(bucket: PolicyResource, ctx: RuleContext, type: string): PolicyResource[] {
@@ -25,6 +33,7 @@ export const S3_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_18",
     types: BUCKET,
+    related: SETTINGS,
     title: "Ensure the S3 bucket has access logging enabled",
     checks: "an aws_s3_bucket_logging (or inline logging block) for the bucket",
     source: graphCheck("S3BucketLogging"),
@@ -33,6 +42,7 @@ export const S3_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_19",
     types: BUCKET,
+    related: SETTINGS,
     title: "Ensure all data stored in the S3 bucket is securely encrypted at rest",
     checks: "a default encryption rule (aws_s3_bucket_server_side_encryption_configuration or inline) with an sse_algorithm",
     source: graphCheck("S3BucketEncryption"),
@@ -41,6 +51,7 @@ export const S3_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_21",
     types: BUCKET,
+    related: SETTINGS,
     title: "Ensure all data stored in the S3 bucket have versioning enabled",
     checks: 'an aws_s3_bucket_versioning with status "Enabled" (or inline versioning.enabled)',
     source: graphCheck("S3BucketVersioning"),
@@ -54,6 +65,7 @@ export const S3_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_144",
     types: BUCKET,
+    related: SETTINGS,
     title: "Ensure that S3 bucket has cross-region replication enabled",
     checks: "an aws_s3_bucket_replication_configuration (or inline replication_configuration) for the bucket",
     source: graphCheck("S3BucketReplicationConfiguration"),
@@ -63,6 +75,7 @@ export const S3_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_145",
     types: BUCKET,
+    related: SETTINGS,
     title: "Ensure that S3 buckets are encrypted with KMS by default",
     checks: 'the default encryption rule uses "aws:kms" (or "aws:kms:dsse")',
     source: graphCheck("S3KMSEncryptedByDefault"),
@@ -71,6 +84,7 @@ export const S3_RULES: readonly PolicyRule[] = [
   {
     id: "CKV2_AWS_6",
     types: BUCKET,
+    related: SETTINGS,
     title: "Ensure that S3 bucket has a Public Access block",
     checks: "an aws_s3_bucket_public_access_block for the bucket with all four settings true (checkov requires block_public_acls and block_public_policy)",
     source: graphCheck("S3BucketHasPublicAccessBlock"),

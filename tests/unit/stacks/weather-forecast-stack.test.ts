@@ -115,8 +115,9 @@ describe("weather-forecast stack: forecast function", () => {
     expect(secretStatement.Action).toEqual(["secretsmanager:GetSecretValue"]);
     expect(secretStatement.Resource).toBe(`\${aws_secretsmanager_secret.${secret}.arn}`);
     const wildcard = policy.Statement.filter((st) => st.Resource === "*" || (Array.isArray(st.Resource) && st.Resource.includes("*")));
-    // Only the ENI actions of VPC-attached Lambda functions, which AWS does not scope to resources.
+    // Only X-Ray's writes and the ENI actions of VPC-attached Lambda functions, which AWS does not scope to resources.
     expect(wildcard.flatMap((st) => st.Action)).toEqual([
+      "xray:PutTelemetryRecords", "xray:PutTraceSegments",
       "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses",
     ]);
   });
