@@ -1,8 +1,10 @@
 // `npm start`: the forecast API on localhost with its whole data path (dynalite, Redis, a local origin), no
-// AWS account needed. Options: --port 3000 --env prod|staging|dev --redis auto|start|none --origin-delay-ms 0
+// AWS account needed, authenticated as the environment's API is (an API key, printed below, or SigV4).
+// Options: --port 3000 --env prod|staging|dev --redis auto|start|none --origin-delay-ms 0
+// (LOCAL_API_KEY=<40 characters> keeps the same local key across runs.)
 import { parseArgs } from "node:util";
 import { startLocalStack } from "./local/local-stack.js";
-import type { LocalStackOptions } from "./local/local-stack.js";
+import type { LocalAuth, LocalStackOptions } from "./local/local-stack.js";
 
 const { values } = parseArgs({
   options: {
@@ -26,16 +28,37 @@ const redisLine = {
   none: "no Redis: redis-server is not installed, so the cache runs L1-only (in-process). Install redis-server for L2.",
 }[stack.redisMode];
 
+const { authLine, curl } = describeAuth(stack.auth);
 console.log(`Forecast API (${environment} settings) at ${stack.url}
   DynamoDB  dynalite ${stack.dynamo.endpoint}, table ${stack.dynamo.tableName}
   L2        ${redisLine}
   origin    ${stack.origin.url} (deterministic forecasts)
   stage cache ${stack.stageTtlSeconds > 0 ? `${stack.stageTtlSeconds} s TTL, keyed on the city list` : "off"}
+  auth      ${authLine}
 
 Try:
-  curl -s '${stack.url}/forecast?cities=lisbon,porto,madrid' | jq .meta
-  curl -s '${stack.url}/forecast/lisbon' | jq '.forecast.hourly[0]'
+  ${curl}'${stack.url}/forecast?cities=lisbon,porto,madrid' | jq .meta
+  ${curl}'${stack.url}/forecast/lisbon' | jq '.forecast.hourly[0]'
 Ctrl+C stops everything.`);
+
+/** The banner's auth line and the curl prefix that authenticates as the local stage requires. */
+function describeAuth(auth: LocalAuth): { authLine: string; curl: string } {
+  if (auth.mode === "apiKey" && auth.apiKey && auth.plan) {
+    const { throttle: t, quota: q } = auth.plan;
+    return {
+      authLine: `API key of usage plan "${auth.plan.name}" (${t.rateLimit} rps, burst ${t.burstLimit}, ${q.limit.toLocaleString("en-US")} a ${q.period.toLowerCase()}); send it as\n            x-api-key: ${auth.apiKey}`,
+      curl: `curl -s -H 'x-api-key: ${auth.apiKey}' `,
+    };
+  }
+  if (auth.mode === "iam") {
+    return {
+      authLine: "IAM (SigV4): requests need a signed Authorization header; the local stage checks its shape, not the signature, so any key pair works",
+      curl: `curl -s --aws-sigv4 'aws:amz:us-east-1:execute-api' --user 'AKIALOCALEXAMPLE0000:local-secret' `,
+    };
+  }
+  if (auth.mode === "none") return { authLine: "none: the local stage runs without authentication, as this environment's API is configured (auth mode none)", curl: "curl -s " };
+  return { authLine: "per route (IAM for some, none for others): see forecastApi.auth in stacks/config.ts", curl: "curl -s " };
+}
 
 const stop = async () => {
   await stack.close();
