@@ -5,7 +5,7 @@
  */
 import { block, blocks, expect, isTrue } from "../rule.js";
 import type { PolicyResource, PolicyRule, RuleContext } from "../rule.js";
-import { graphCheck } from "./sources.js";
+import { CHECKOV_INDEX, graphCheck } from "./sources.js";
 
 const BUCKET = ["aws_s3_bucket"];
 /** The settings resources of a bucket the rules follow. */
@@ -87,7 +87,8 @@ export const S3_RULES: readonly PolicyRule[] = [
     related: SETTINGS,
     title: "Ensure that S3 bucket has a Public Access block",
     checks: "an aws_s3_bucket_public_access_block for the bucket with all four settings true (checkov requires block_public_acls and block_public_policy)",
-    source: graphCheck("S3BucketHasPublicAccessBlock"),
+    // Listed in checkov's index (a graph check on aws_s3_bucket and aws_s3_bucket_public_access_block).
+    source: CHECKOV_INDEX,
     evaluate(r, ctx) {
       const all = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
       const ok = settingsOf(r, ctx, "aws_s3_bucket_public_access_block").some((b) => all.every((k) => isTrue(b.config[k])));

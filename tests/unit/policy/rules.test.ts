@@ -3,9 +3,12 @@
  * cdktn synthesizes it (nested blocks as objects, references as `${type.name.attr}`). A rule without a case here
  * fails the last test, so a new rule cannot ship untested.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluatePolicy, KIT_RULES } from "../../../modules/policy-pack/index.js";
 import type { PolicyResource } from "../../../modules/policy-pack/index.js";
+import { projectRoot } from "../../support/project-root.js";
 
 type Config = Record<string, unknown>;
 interface Case {
@@ -118,6 +121,17 @@ describe("policy rules: one passing and one failing resource each", () => {
       expect(r.checks.length).toBeGreaterThan(10);
     }
     expect(new Set(KIT_RULES.map((r) => r.id)).size).toBe(KIT_RULES.length);
+  });
+
+  it("docs/security.md lists every rule with its resource types, what it checks and its source", () => {
+    const doc = readFileSync(join(projectRoot, "docs/security.md"), "utf8");
+    for (const r of KIT_RULES) {
+      const row = doc.split("\n").find((l) => l.startsWith(`| ${r.id} |`));
+      expect(row, r.id).toBeDefined();
+      expect(row).toContain(r.checks.replace(/\|/g, "\\|"));
+      expect(row).toContain(`(${r.source})`);
+      for (const t of r.types) expect(row).toContain(`\`${t}\``);
+    }
   });
 });
 
