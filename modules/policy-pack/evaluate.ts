@@ -23,13 +23,11 @@ export interface Relaxation {
   readonly reason: string;
 }
 
+/** A rule that applies to the stack (what it checks and its source are on the rule: `KIT_RULES`, docs/security.md). */
 export interface RuleSummary {
   readonly id: string;
   readonly title: string;
-  readonly checks: string;
-  readonly source: string;
-  readonly types: readonly string[];
-  /** Resources of its types in the stack. */
+  /** Resources of its types in the stack (at least one). */
   readonly checked: number;
   readonly passed: number;
   readonly failed: number;
@@ -57,6 +55,9 @@ export interface PolicyRecord {
   readonly version: number;
   readonly enforce: boolean;
   readonly resources: number;
+  /** Rules in the pack. */
+  readonly ruleCount: number;
+  /** The rules that apply to the stack (a resource of their type exists). */
   readonly rules: readonly RuleSummary[];
   readonly findings: readonly PolicyFinding[];
   readonly suppressions: readonly SuppressionUse[];
@@ -153,13 +154,14 @@ export function evaluatePolicy(input: EvaluationInput): PolicyRecord {
         }
       }
     }
-    return { id: rule.id, title: rule.title, checks: rule.checks, source: rule.source, types: rule.types, ...counts };
-  });
+    return { id: rule.id, title: rule.title, ...counts };
+  }).filter((r) => r.checked > 0);
 
   return {
     version: POLICY_RECORD_VERSION,
     enforce: input.enforce,
     resources: input.resourceCount ?? input.resources.length,
+    ruleCount: input.rules.length,
     rules,
     findings,
     suppressions: input.suppressions.map((s) => ({ ...s, addresses: used.get(s)! })),

@@ -15,14 +15,14 @@ export function policySummary(record: PolicyRecord): string {
  * violation, suppression (with its reason and what it waived), relaxation and problem, one line each.
  */
 export function renderPolicyTable(record: PolicyRecord, indent = "  "): string {
-  const applied = record.rules.filter((r) => r.checked > 0);
+  const applied = record.rules;
   const header = ["rule", "checked", "pass", "fail", "suppressed", "relaxed", "n/a", "checks"];
   const rows = applied.map((r) => [r.id, r.checked, r.passed, r.failed, r.suppressed, r.relaxed, r.notApplicable, r.title].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     indent + cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   const out = [
-    `${indent}policy pack: ${applied.length} of ${record.rules.length} rules apply to ${record.resources} resources: ${policySummary(record)}`,
+    `${indent}policy pack: ${applied.length} of ${record.ruleCount} rules apply to ${record.resources} resources: ${policySummary(record)}`,
     line(header),
     ...rows.map(line),
   ];
