@@ -1,5 +1,6 @@
 // Synthesizes every stack and prints one line per stack with its resource count and monthly cost (`npm run cost`
-// has the breakdown), then the app's own time and its parts. `npm run synth` and cdktf.json ("app") run it.
+// has the breakdown), its policy pack table (rules, violations, suppressions with their reasons, relaxations), then
+// the app's own time and its parts. `npm run synth` and cdktf.json ("app") run it.
 // Usage: npx tsx scripts/synth.ts [--outdir <dir>] [--debug-tokens]
 //   --outdir        default: CDKTF_OUTDIR (the cdktn CLI sets it), else cdktf.out
 //   --debug-tokens  record where each token was created (cdktn creation stacks, source-mapped): slower
@@ -11,6 +12,8 @@ import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { PolicyRecord } from "../modules/policy-pack/evaluate.js";
+import { renderPolicyTable } from "../modules/policy-pack/report.js";
 import { bundleApp } from "./synth/app-bundle.js";
 import type { AppResult } from "./synth/app-entry.js";
 import { runApp } from "./synth/app-run.js";
@@ -61,9 +64,12 @@ function report(t: { startedAt: number; bundledAt: number; app: AppResult; ended
     for (const a of stack.annotations ?? []) if (a.level === "@cdktf/warn") console.warn(`warning [${a.constructPath}] ${a.message}`);
     const tf = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), "utf8")) as {
       resource?: Record<string, Record<string, unknown>>;
+      "//"?: { policy?: PolicyRecord };
     };
     const count = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
     console.log(`${name.padEnd(32)} ${String(count).padStart(4)} resources  ${synthCostLine(name, tf, prices)}  ${join(shown, stack.synthesizedStackPath)}`);
+    const policy = tf["//"]?.policy;
+    console.log(policy ? renderPolicyTable(policy) : "  policy pack: not applied to this stack");
   }
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const stacks = Object.keys(manifest.stacks).length;

@@ -1,4 +1,4 @@
-import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
+import type { ApiAuthProps, StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
 import type { Workload } from "../modules/capacity/workload.js";
 import { ENFORCED } from "./config.js";
 import type { EnvironmentName } from "./config.js";
@@ -40,8 +40,8 @@ export interface AnalyticsEnvironmentConfig {
     /** Handler-side result cache TTL (per container; no Redis in this stack). */
     readonly cacheTtlSeconds: number;
     readonly logRetentionDays: number;
-    /** SNS topic for the function's alarms; none means alarms notify no one. */
-    readonly alarmTopicArn?: string;
+    /** Reserved concurrency: a cap (and a guarantee) held against the peak by the capacity check. */
+    readonly reservedConcurrency: number;
   };
   readonly api: {
     /** Stage cache; `false` (dev) saves the hourly cache cost. */
@@ -49,6 +49,8 @@ export interface AnalyticsEnvironmentConfig {
     readonly throttling: ThrottlingProps;
     /** Access logs need API Gateway's account-level CloudWatch role: the bootstrap stack creates it. */
     readonly accessLogRetentionDays: number;
+    /** Order data answers customer filters: callers sign with IAM (SigV4) in every environment. */
+    readonly auth: ApiAuthProps;
   };
 }
 
@@ -88,8 +90,8 @@ export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironment
     workload: { ...analyticsTraffic, requestsPerSecond: { peak: 2, average: 0.02 } },
     dataBucket: "analytics-orders-data-dev",
     workgroup: { bytesScannedCutoffPerQuery: 1 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 1, forceDestroy: true },
-    queryFunction: { ...queryFunction, logRetentionDays: 7 },
-    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7 },
+    queryFunction: { ...queryFunction, logRetentionDays: 7, reservedConcurrency: 5 },
+    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7, auth: { mode: "iam" } },
   },
   staging: {
     environment: "staging",
@@ -100,9 +102,9 @@ export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironment
     workload: { ...analyticsTraffic, requestsPerSecond: { peak: 5, average: 0.2 } },
     dataBucket: "analytics-orders-data-staging",
     workgroup: { bytesScannedCutoffPerQuery: 1 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 7, forceDestroy: false },
-    queryFunction: { ...queryFunction, logRetentionDays: 14 },
+    queryFunction: { ...queryFunction, logRetentionDays: 14, reservedConcurrency: 10 },
     // Same cache as prod, so staging shows prod's cache keys and TTL.
-    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 14 },
+    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 14, auth: { mode: "iam" } },
   },
   prod: {
     environment: "prod",
@@ -115,8 +117,9 @@ export const analyticsEnvironments: Record<EnvironmentName, AnalyticsEnvironment
     dataBucket: "analytics-orders-data-prod",
     // A year of daily partitions of the columns a catalogue query reads stays well under 10 GB (≈ $0.05 a query at most).
     workgroup: { bytesScannedCutoffPerQuery: 10 * GB, resultReuseMaxAgeMinutes: 60, resultsExpirationDays: 7, forceDestroy: false },
-    queryFunction: { ...queryFunction, logRetentionDays: 30 },
+    // Needed at the declared peak: 20 rps × 20 % past the stage cache × 1.3 s = 5.2 environments.
+    queryFunction: { ...queryFunction, logRetentionDays: 30, reservedConcurrency: 25 },
     // Daily partitions change once a day: 300 s keeps answers fresh while repeated questions never reach Lambda.
-    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 30 },
+    api: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 30, auth: { mode: "iam" } },
   },
 };

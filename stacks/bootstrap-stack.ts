@@ -13,12 +13,19 @@ import { S3BucketPolicy } from "@cdktn/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from "@cdktn/provider-aws/lib/s3-bucket-public-access-block/index.js";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
 import { S3BucketVersioningA } from "@cdktn/provider-aws/lib/s3-bucket-versioning/index.js";
+import { AlarmTopic } from "../modules/alarm-topic/index.js";
 // By file: the TLS-only bucket policy the Athena results bucket uses, defined once.
 import { tlsOnlyPolicy } from "../modules/athena-workgroup/results-bucket.js";
+import { KmsKey } from "../modules/kms-key/index.js";
+import { checkPolicy, suppress } from "../modules/policy-pack/index.js";
+import type { PolicyCheck } from "../modules/policy-pack/index.js";
+import { alarmRouting, alarmTopicArnOf, alarmTopicName } from "./alarms-config.js";
+import type { EnvironmentAlarms } from "./alarms-config.js";
 import type { EnvironmentName } from "./config.js";
 import { applyRoleName, environmentsOf, partitionOf, planRoleName, stateBucketName, stateKey } from "./deployment.js";
 import type { DeploymentConfig, DeploymentTarget } from "./deployment.js";
 import { providerSettingsFor, useStateBackend } from "./deployment-wiring.js";
+import { postures } from "./posture.js";
 
 /** GitHub's OIDC issuer; `sts.amazonaws.com` is the audience aws-actions/configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -46,6 +53,8 @@ export interface BootstrapStackProps {
    * their state objects.
    */
   readonly stacksByEnvironment: Readonly<Partial<Record<EnvironmentName, readonly string[]>>>;
+  /** Who hears each environment's alarms (its topic lives here). @default stacks/alarms-config.ts */
+  readonly alarms?: Readonly<Partial<Record<EnvironmentName, EnvironmentAlarms>>>;
 }
 
 /**
@@ -56,7 +65,11 @@ export interface BootstrapStackProps {
  * - API Gateway's account-level CloudWatch Logs role (`aws_api_gateway_account`, one per account and region):
  *   every stage's access logs need it, so it lives here and in no app stack;
  * - GitHub OIDC: the identity provider, and per environment a read-only plan role (pull requests of the
- *   repository) and an apply role (jobs in the environment's GitHub environment).
+ *   repository) and an apply role (jobs in the environment's GitHub environment);
+ * - per environment, the alarm topic every alarm of its app stacks notifies (`<project>-<env>-alarms`), with its
+ *   subscriptions, encrypted with one key per target that CloudWatch may publish with.
+ *
+ * The policy pack checks it too, enforced when any of its environments enforces its posture.
  *
  * ARNs are built from the configured account id rather than read with data sources, so the stack plans without
  * calling AWS (and `terraform test` with a mock provider sees the real values).
@@ -66,6 +79,8 @@ export class BootstrapStack extends TerraformStack {
   readonly oidcProviderArn: string;
   readonly planRoles: Partial<Record<EnvironmentName, IamRole>> = {};
   readonly applyRoles: Partial<Record<EnvironmentName, IamRole>> = {};
+  readonly alarmTopics: Partial<Record<EnvironmentName, AlarmTopic>> = {};
+  readonly policy: PolicyCheck;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -125,9 +140,13 @@ export class BootstrapStack extends TerraformStack {
     }
     // Apply roles manage IAM for the app stacks; they must not be able to widen their own trust or remove the
     // state bucket's protections. An explicit deny wins over every allow.
+    const topicArns = envs.map((env) => alarmTopicArnOf(config, env));
     for (const env of envs) {
-      new IamRolePolicy(this, `${env}-apply-guard`, { role: this.applyRoles[env]!.name, name: "protect-bootstrap", policy: JSON.stringify(bootstrapGuard(bucketArn, [...ciRoleArns, oidcArn, apiGatewayRole])) });
+      new IamRolePolicy(this, `${env}-apply-guard`, { role: this.applyRoles[env]!.name, name: "protect-bootstrap", policy: JSON.stringify(bootstrapGuard(bucketArn, [...ciRoleArns, oidcArn, apiGatewayRole], topicArns)) });
     }
+
+    this.createAlarmTopics(config, target, envs, props.alarms ?? alarmRouting);
+    this.policy = checkPolicy(this, { enforce: envs.some((env) => postures[env].enforce) });
 
     new TerraformOutput(this, "state-bucket-name", { value: this.stateBucket.bucket, description: "Terraform state bucket of every stack deploying to this account and region" });
     new TerraformOutput(this, "state-region", { value: target.region });
@@ -140,6 +159,11 @@ export class BootstrapStack extends TerraformStack {
       // Losing the state bucket orphans every resource of every stack: Terraform refuses to destroy it.
       lifecycle: { preventDestroy: true },
     });
+    suppress(bucket, "CKV_AWS_18", "only the plan and apply roles of this stack reach state, each limited to its own objects by policy, and CloudTrail records their calls; server access logs would need another bucket, which organisations keep centrally");
+    suppress(bucket, "CKV_AWS_144", "versioned, with replaced state kept noncurrentStateVersionDays; replicating it to another region is a disaster-recovery choice per organisation, with a replica bucket outside this stack (docs/deploy.md)");
+    if (!target.stateKmsKeyArn) {
+      suppress(bucket, "CKV_AWS_145", "this target sets no stateKmsKeyArn, so state is encrypted with SSE-S3; set targets.<name>.stateKmsKeyArn in stacks/deployment.ts to use a customer managed key (docs/deploy.md)");
+    }
     new S3BucketVersioningA(this, "state-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
     const ownership = new S3BucketOwnershipControls(this, "state-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
     const publicAccess = new S3BucketPublicAccessBlock(this, "state-public-access", {
@@ -189,6 +213,28 @@ export class BootstrapStack extends TerraformStack {
     new ApiGatewayAccount(this, "apigateway-account", { cloudwatchRoleArn: role.arn });
     new TerraformOutput(this, "apigateway-cloudwatch-role-arn", { value: role.arn });
     return `arn:${partition}:iam::${target.accountId}:role/${name}`;
+  }
+
+  /** One topic per environment of this target, sharing one key whose policy lets CloudWatch publish. */
+  private createAlarmTopics(config: DeploymentConfig, target: DeploymentTarget, envs: EnvironmentName[], alarms: Readonly<Partial<Record<EnvironmentName, EnvironmentAlarms>>>): void {
+    if (envs.length === 0) return;
+    const owner = { accountId: target.accountId, region: target.region };
+    const key = new KmsKey(this, "alarms-key", {
+      ...owner,
+      alias: `${config.project}-alarms-${target.region}`,
+      description: `Alarm notifications of ${envs.join(", ")}: CloudWatch publishes, SNS delivers`,
+      services: ["cloudwatch", "sns"],
+    });
+    for (const env of envs) {
+      this.alarmTopics[env] = new AlarmTopic(this, `${env}-alarms`, {
+        ...owner,
+        name: alarmTopicName(config, env),
+        displayName: `${config.project} ${env} alarms`,
+        kmsKeyArn: key.keyArn,
+        subscriptions: alarms[env]?.subscriptions ?? [],
+      });
+      new TerraformOutput(this, `${env}-alarm-topic-arn`, { value: this.alarmTopics[env]!.topicArn, description: `Every alarm of ${env} notifies this topic (ALARM and OK)` });
+    }
   }
 
   private ciRole(id: string, name: string, description: string, subjects: string[]): IamRole {
@@ -268,8 +314,8 @@ function applyPolicy(bucketArn: string, states: string[], locks: string[], forei
   };
 }
 
-/** Denies changes to the bootstrap's own IAM and to the state bucket's protections. */
-function bootstrapGuard(bucketArn: string, protectedIamArns: string[]): Record<string, unknown> {
+/** Denies changes to the bootstrap's own IAM, to the state bucket's protections and to the alarm topics. */
+function bootstrapGuard(bucketArn: string, protectedIamArns: string[], alarmTopicArns: string[]): Record<string, unknown> {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -280,6 +326,10 @@ function bootstrapGuard(bucketArn: string, protectedIamArns: string[]): Record<s
         Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketAcl"],
         Resource: bucketArn,
       },
+      // The app stacks alarm into these topics; only the bootstrap (an administrator) changes who hears them.
+      ...(alarmTopicArns.length > 0
+        ? [{ Sid: "NoAlarmTopicChanges", Effect: "Deny", Action: ["sns:AddPermission", "sns:DeleteTopic", "sns:RemovePermission", "sns:SetTopicAttributes", "sns:Subscribe"], Resource: alarmTopicArns }]
+        : []),
     ],
   };
 }

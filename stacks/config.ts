@@ -1,5 +1,5 @@
 import type { CapacityProps } from "../modules/dynamodb-table/index.js";
-import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
+import type { ApiAuthProps, StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
 import type { Workload } from "../modules/capacity/workload.js";
 import type { NetworkProps } from "../modules/network/index.js";
 import type { RedisCacheProps } from "../modules/redis-cache/index.js";
@@ -39,14 +39,17 @@ export interface EnvironmentConfig {
     /** Off in dev only, so a throwaway environment can be destroyed without a manual step. */
     readonly deletionProtection: boolean;
     readonly pointInTimeRecovery: boolean;
-    /** SNS topic for alarms; none means alarms are visible in CloudWatch but notify no one. */
-    readonly alarmTopicArn?: string;
   };
   /** The Lambda function behind `GET /forecast`. */
   readonly forecastFunction: {
     readonly memorySize: number;
     readonly timeout: number;
     readonly logRetentionDays: number;
+    /**
+     * Reserved concurrency: the most environments the function may run at once (so a burst cannot take the account's
+     * whole pool from other functions) and what it is guaranteed. The capacity check holds it against the peak.
+     */
+    readonly reservedConcurrency: number;
   };
   /** The upstream forecast provider the function calls for cities no cache layer has. */
   readonly forecastOrigin: {
@@ -75,6 +78,12 @@ export interface EnvironmentConfig {
     readonly throttling: ThrottlingProps;
     /** Access logs need API Gateway's account-level CloudWatch role: the bootstrap stack creates it (stacks/bootstrap-stack.ts). */
     readonly accessLogRetentionDays: number;
+    /**
+     * Who may call it: API keys with usage plans (clients of the forecast API are apps without AWS credentials, metered
+     * and capped per key), or `{ mode: "iam" }` for callers with roles. Keys Terraform creates keep their generated
+     * value in Terraform state; staging and prod create theirs outside Terraform (docs/security.md).
+     */
+    readonly auth: ApiAuthProps;
   };
 }
 
@@ -120,10 +129,16 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       deletionProtection: false,
       pointInTimeRecovery: false,
     },
-    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7 },
+    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7, reservedConcurrency: 5 },
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: false,
-    forecastApi: { cache: false, throttling: { rateLimit: 50, burstLimit: 100 }, accessLogRetentionDays: 7 },
+    forecastApi: {
+      cache: false,
+      throttling: { rateLimit: 50, burstLimit: 100 },
+      accessLogRetentionDays: 7,
+      // One Terraform-managed key for the developers: `aws apigateway get-api-key --include-value --api-key <id>`.
+      auth: { mode: "apiKey", usagePlans: [{ name: "developers", throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 10_000, period: "DAY" }, keys: [{ name: "developer" }] }] },
+    },
   },
   staging: {
     environment: "staging",
@@ -145,11 +160,17 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       deletionProtection: true,
       pointInTimeRecovery: true,
     },
-    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 14 },
+    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 14, reservedConcurrency: 20 },
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: { network: networkPreset("staging"), redis: redisPreset("staging") },
     // Same cache as prod, so staging shows prod's cache behaviour (keys, TTL, invalidation rules).
-    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 200, burstLimit: 400 }, accessLogRetentionDays: 14 },
+    forecastApi: {
+      cache: { sizeGb: 0.5, ttlSeconds: 300 },
+      throttling: { rateLimit: 200, burstLimit: 400 },
+      accessLogRetentionDays: 14,
+      // Like prod: keys are created outside Terraform and attached to the plan by its id (no key value in state).
+      auth: { mode: "apiKey", usagePlans: [{ name: "release-tests", throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 200_000, period: "DAY" } }] },
+    },
   },
   prod: {
     environment: "prod",
@@ -173,7 +194,8 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       deletionProtection: true,
       pointInTimeRecovery: true,
     },
-    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30 },
+    // Needed at the declared peak: 50 rps × 50 ms = 2.5 environments; 100 leaves room for cold starts and slow origins.
+    forecastFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30, reservedConcurrency: 100 },
     forecastOrigin: { url: originUrl, concurrency: 16, timeoutMs: 2000 },
     l2: {
       // Functions in private subnets reach the origin through NAT. Redis needs no endpoint of its own: with IAM
@@ -182,6 +204,15 @@ export const environments: Record<EnvironmentName, EnvironmentConfig> = {
       redis: redisPreset("prod"),
     },
     // Forecasts change hourly at most: 300 s keeps them fresh while most regional reads never reach Lambda.
-    forecastApi: { cache: { sizeGb: 0.5, ttlSeconds: 300 }, throttling: { rateLimit: 1000, burstLimit: 2000 }, accessLogRetentionDays: 30 },
+    forecastApi: {
+      cache: { sizeGb: 0.5, ttlSeconds: 300 },
+      throttling: { rateLimit: 1000, burstLimit: 2000 },
+      accessLogRetentionDays: 30,
+      // Each client app gets its own key (created outside Terraform), capped per key by the plan it joins.
+      auth: {
+        mode: "apiKey",
+        usagePlans: [{ name: "standard", description: "Client apps", throttle: { rateLimit: 200, burstLimit: 400 }, quota: { limit: 10_000_000, period: "MONTH" } }],
+      },
+    },
   },
 };

@@ -75,14 +75,15 @@ export function embeddingsTableProps(config: MemoryEnvironmentConfig): DynamoTab
   };
 }
 
-/** The API's routes, each with an explicit authorization (SigV4-signed callers only) and no stage caching. */
+/** The API's routes: IAM (SigV4-signed callers only, `auth` below) and no stage caching. */
 export function memoryApiProps(config: MemoryEnvironmentConfig, fn: ApiLambdaTarget): ApiCacheProps {
   const a = config.api;
   const base = "/memory/users/{userId}";
-  const route = (method: "GET" | "POST", path: string): RouteProps => ({ method, path: `${base}${path}`, function: fn, authorization: "AWS_IAM", cache: { enabled: false } });
+  const route = (method: "GET" | "POST", path: string): RouteProps => ({ method, path: `${base}${path}`, function: fn, cache: { enabled: false } });
   return {
     name: `conversation-memory-${config.environment}`,
     description: "Conversation memory: recent context, sessions, time ranges, appends and similarity search",
+    auth: { mode: "iam" },
     routes: [
       route("GET", "/context"),
       route("GET", "/messages"),

@@ -16,7 +16,6 @@ export function forecastTableProps(config: EnvironmentConfig): DynamoTableProps 
     billing: { mode: "provisioned", read: t.read, write: t.write },
     deletionProtection: t.deletionProtection,
     pointInTimeRecovery: t.pointInTimeRecovery,
-    alarms: { snsTopicArn: t.alarmTopicArn },
   };
 }
 
@@ -34,5 +33,6 @@ export function forecastApiProps(config: EnvironmentConfig, fn: ApiLambdaTarget)
     cache: a.cache,
     throttling: a.throttling,
     accessLogs: { retentionDays: a.accessLogRetentionDays },
+    auth: a.auth,
   };
 }

@@ -15,10 +15,15 @@ import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicyAttachment } from "@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission/index.js";
+import type { IGrantable } from "../core/grants.js";
+import { suppress } from "../policy-pack/suppress.js";
+import { ApiAlarms } from "./alarms.js";
 import { executeApiRoute, methodSettingsPath, pathPrefixes } from "./paths.js";
 import type { ApiCacheProps } from "./props.js";
 import { resolveApiCacheProps } from "./resolve.js";
 import type { ResolvedApiCacheConfig, ResolvedRoute } from "./resolve.js";
+import { createUsagePlans } from "./usage-plans.js";
+import type { UsagePlanResources } from "./usage-plans.js";
 
 /** AWS-managed policy that lets API Gateway write access and execution logs (the account-level role). */
 const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
@@ -31,6 +36,10 @@ const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/Amaz
  * method request parameters and as the integration's `cache_key_parameters`, so responses for different
  * cities never share an entry. Caching and throttling are set stage-wide (`*` / `*`) and overridden per route
  * with `aws_api_gateway_method_settings`.
+ *
+ * Authentication: every route is IAM (SigV4) unless the props say otherwise; API keys come with usage plans
+ * (throttle and quota per key); a route left open carries its reason as a suppression of the policy pack's
+ * CKV_AWS_59, which synth prints.
  */
 export class ApiCache extends Construct {
   readonly config: ResolvedApiCacheConfig;
@@ -43,6 +52,14 @@ export class ApiCache extends Construct {
   readonly restApiId: string;
   /** The hash in the deployment's triggers: changes exactly when routes or their cache keys change. */
   readonly configurationHash: string;
+  /** `arn:aws:execute-api:<region>:<account>:<api id>`: what invoke grants are scoped under. */
+  readonly executionArn: string;
+  /** The access log group, when there are access logs. */
+  readonly accessLogGroup: CloudwatchLogGroup | undefined;
+  /** The usage plans and the keys Terraform created, by name (auth mode `apiKey`). */
+  readonly usagePlans: UsagePlanResources;
+  readonly alarms: ApiAlarms | undefined;
+  private readonly routeSettings = new Map<string, ApiGatewayMethodSettings>();
 
   constructor(scope: Construct, id: string, props: ApiCacheProps) {
     super(scope, id);
@@ -88,9 +105,11 @@ export class ApiCache extends Construct {
       ? new CloudwatchLogGroup(this, "access-logs", {
           name: `/aws/apigateway/${c.name}/${c.stageName}/access`,
           retentionInDays: c.accessLogs.retentionDays,
+          kmsKeyId: c.accessLogs.kmsKeyArn,
           tags,
         })
       : undefined;
+    this.accessLogGroup = accessLogGroup;
 
     this.stage = new ApiGatewayStage(this, "stage", {
       restApiId: this.restApi.id,
@@ -115,7 +134,7 @@ export class ApiCache extends Construct {
       if (!route.overridesStage) continue;
       // A route's settings replace the stage-wide ones for that method: repeat everything (encryption and the
       // invalidation rules included), not just what differs.
-      new ApiGatewayMethodSettings(this, `settings-${routeId(route)}`, {
+      const settings = new ApiGatewayMethodSettings(this, `settings-${routeId(route)}`, {
         restApiId: this.restApi.id,
         stageName: this.stage.stageName,
         methodPath: methodSettingsPath(route.path, route.method),
@@ -127,8 +146,19 @@ export class ApiCache extends Construct {
           throttlingBurstLimit: route.throttling.burstLimit,
         },
       });
+      this.routeSettings.set(`${route.method} ${route.path}`, settings);
     }
 
+    this.usagePlans = createUsagePlans(this, {
+      apiName: c.name,
+      restApiId: this.restApi.id,
+      stageName: this.stage.stageName,
+      plans: c.auth.mode === "apiKey" ? c.auth.usagePlans : [],
+      tags,
+    });
+    this.alarms = c.alarms ? new ApiAlarms(this, "alarms", { apiName: c.name, stageName: c.stageName, alarms: c.alarms }) : undefined;
+
+    this.executionArn = this.restApi.executionArn;
     this.invokeUrl = this.stage.invokeUrl;
     this.stageName = this.stage.stageName;
     this.restApiId = this.restApi.id;
@@ -162,7 +192,8 @@ export class ApiCache extends Construct {
       restApiId: this.restApi.id,
       resourceId: resource.id,
       httpMethod: route.method,
-      authorization: route.authorization,
+      authorization: route.auth.authorization,
+      apiKeyRequired: route.auth.apiKeyRequired || undefined,
       // `true` marks a parameter required; API Gateway enforces that only with a request validator, the handler
       // validates anyway. Declaring it is what allows it to be a cache key.
       requestParameters: hasParams ? route.requestParameters : undefined,
@@ -185,7 +216,27 @@ export class ApiCache extends Construct {
       // This route of this API only (any stage, so console test invocations work too); never `*`.
       sourceArn: `${this.restApi.executionArn}/*/${executeApiRoute(route.path, route.method)}`,
     });
+    // Open on purpose: the reason travels with the method, and synth prints it with the pack's suppressions.
+    if (route.auth.mode === "none") suppress(method, "CKV_AWS_59", `auth none: ${route.auth.reason}`);
     return { method, integration };
+  }
+
+  /**
+   * Lets the grantee call the IAM-authenticated routes (`execute-api:Invoke` on this stage), all of them or those
+   * given as `"GET /analytics/queries"`. Scoped to the stage and the routes' paths (parameters as `*`).
+   */
+  grantInvoke(grantee: IGrantable, routes?: readonly string[]): void {
+    const chosen = this.config.routes.filter((r) => r.auth.mode === "iam" && (!routes || routes.includes(`${r.method} ${r.path}`)));
+    const unknown = (routes ?? []).filter((x) => !this.config.routes.some((r) => `${r.method} ${r.path}` === x));
+    if (unknown.length > 0) throw new Error(`ApiCache(${JSON.stringify(this.config.name)}).grantInvoke: no route ${unknown.join(", ")}; routes are ${this.config.routes.map((r) => `${r.method} ${r.path}`).join(", ")}`);
+    if (chosen.length === 0) throw new Error(`ApiCache(${JSON.stringify(this.config.name)}).grantInvoke: none of the routes uses IAM authentication`);
+    const sid = `Invoke${this.config.name.replace(/[^A-Za-z0-9]/g, "")}`;
+    grantee.addToPolicy({ sid, actions: ["execute-api:Invoke"], resources: chosen.map((r) => `${this.executionArn}/${this.config.stageName}/${executeApiRoute(r.path, r.method)}`) });
+  }
+
+  /** The method settings of one route (`"GET /analytics/executions/{id}"`), when it overrides the stage's. */
+  settingsOf(route: string): ApiGatewayMethodSettings | undefined {
+    return this.routeSettings.get(route);
   }
 
   private stageSettings(c: ResolvedApiCacheConfig): ApiGatewayMethodSettingsSettings {
@@ -232,7 +283,14 @@ function deploymentHash(c: ResolvedApiCacheConfig): string {
     endpointType: c.endpointType,
     minimumCompressionSize: c.minimumCompressionSize,
     routes: c.routes
-      .map((r) => ({ method: r.method, path: r.path, authorization: r.authorization, requestParameters: r.requestParameters, cacheKeyParameters: r.cacheKeyParameters }))
+      .map((r) => ({
+        method: r.method,
+        path: r.path,
+        authorization: r.auth.authorization,
+        apiKeyRequired: r.auth.apiKeyRequired,
+        requestParameters: r.requestParameters,
+        cacheKeyParameters: r.cacheKeyParameters,
+      }))
       .sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`)),
   };
   return createHash("sha256").update(JSON.stringify(shape)).digest("hex");

@@ -1,7 +1,16 @@
 /**
  * Public props of `ApiCache`: what a user writes, and the value sets its types are made of. Validation and defaults
- * live in `resolve.ts` (stage cache and routes in `resolve/`).
+ * live in `resolve.ts` (stage cache, routes, auth and alarms in `resolve/`).
  */
+import type { BaseAlarmProps } from "../core/alarm-props.js";
+
+/** Alarms on the stage's metrics (namespace AWS/ApiGateway, dimensions ApiName and Stage). */
+export interface ApiAlarmsProps extends BaseAlarmProps {
+  /** Share of requests answered 5XX, percent (the 5XXError metric's Average is the error rate). 0–100. @default 1 */
+  readonly serverErrorRatePercent?: number;
+  /** P99 Latency (request in to response out, cache hits included), ms; `false` turns it off. 1–29,000. @default 5,000 */
+  readonly latencyP99Ms?: number | false;
+}
 
 /** The cache cluster sizes API Gateway offers, in GB. */
 export const CACHE_SIZES_GB = [0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237] as const;
@@ -76,13 +85,90 @@ export interface RouteProps {
   readonly cache?: { readonly enabled?: boolean; readonly ttlSeconds?: number };
   /** Per-route throttling, overriding the stage-wide limits. @default the stage limits */
   readonly throttling?: ThrottlingProps;
-  /** `AWS_IAM` requires SigV4-signed requests. @default "NONE" */
-  readonly authorization?: "NONE" | "AWS_IAM";
+  /**
+   * This route's authentication, over the API's `auth`: `{ mode: "iam" }`, `{ mode: "apiKey" }` (the API's usage
+   * plans) or `{ mode: "none", reason }`.
+   * @default the API's `auth`
+   */
+  readonly auth?: RouteAuthProps;
+}
+
+/**
+ * Callers sign each request with AWS credentials (SigV4) allowed `execute-api:Invoke` on the route: the method's
+ * `authorization` is `AWS_IAM`. Grant callers with `api.grantInvoke(role)`.
+ */
+export interface IamAuthProps {
+  readonly mode: "iam";
+}
+
+/**
+ * Callers send an API key in the `x-api-key` header (`api_key_required`); the key must belong to one of the API's
+ * usage plans, which throttle and cap each key. AWS advises API keys for metering clients, not as the only
+ * protection of sensitive data: use `iam` for that.
+ */
+export interface ApiKeyAuthProps {
+  readonly mode: "apiKey";
+  /** At least one. Every key of a plan gets the plan's throttle and quota, each key counted on its own. */
+  readonly usagePlans: readonly UsagePlanProps[];
+}
+
+/** No authentication, on purpose: the reason is required, and synth prints it (a suppression of CKV_AWS_59). */
+export interface NoAuthProps {
+  readonly mode: "none";
+  /** Why anyone may call this, in a sentence (at least 20 characters). */
+  readonly reason: string;
+}
+
+export type ApiAuthProps = IamAuthProps | ApiKeyAuthProps | NoAuthProps;
+
+/** A route's own mode; `apiKey` uses the API's usage plans (the API's `auth` must be `apiKey`). */
+export type RouteAuthProps = IamAuthProps | { readonly mode: "apiKey" } | NoAuthProps;
+
+export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
+export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
+
+/** A usage plan of the API's stage: a tier of clients. */
+export interface UsagePlanProps {
+  /** 1–64 letters, digits, `-` or `_`; the plan is named `<api name>-<name>`. */
+  readonly name: string;
+  /** @default none */
+  readonly description?: string;
+  /** Per key: steady requests per second (0–1,000,000) and burst (a whole number ≥ 1); over it, 429 Too Many Requests. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Per key: requests allowed per period (a whole number ≥ 1); over it, 429 Limit Exceeded until the period ends.
+   * `offset` is the number of requests subtracted from the limit in the first period (0 ≤ offset < limit).
+   */
+  readonly quota: { readonly limit: number; readonly period: QuotaPeriod; readonly offset?: number };
+  /**
+   * Keys Terraform creates in this plan. API Gateway generates each value (the kit never sets one), and Terraform
+   * then keeps it in state: `aws_api_gateway_api_key.value` (marked sensitive) and
+   * `aws_api_gateway_usage_plan_key.value` (not marked sensitive). To keep values out of state, leave this empty
+   * and create and attach keys outside Terraform (docs/security.md).
+   * @default []
+   */
+  readonly keys?: readonly ApiKeyProps[];
+}
+
+/** An API key Terraform creates; API Gateway generates its value. */
+export interface ApiKeyProps {
+  /** 1–64 letters, digits, `-` or `_`, unique in the API; the key is named `<api name>-<name>`. */
+  readonly name: string;
+  /** @default none */
+  readonly description?: string;
+  /** `false` keeps the key but rejects it (403). @default true */
+  readonly enabled?: boolean;
 }
 
 export interface AccessLogsProps {
   /** Log group retention in days: a CloudWatch Logs value (1, 3, 5, 7, 14, 30, …, 3653) or 0 to never expire. @default 30 */
   readonly retentionDays?: number;
+  /**
+   * Customer managed KMS key ARN (not an alias) encrypting the log group; its key policy must let
+   * `logs.<region>.amazonaws.com` use it for this group (the kms-key module's `logs` service does).
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
   /** `$context` variables as a single-line format. @default a JSON line with request id, route, status, latencies */
   readonly format?: string;
 }
@@ -119,6 +205,14 @@ export interface ApiCacheProps {
   readonly minimumCompressionSize?: number | false;
   /** X-Ray tracing of the stage. @default false */
   readonly tracing?: boolean;
+  /**
+   * Who may call the routes (each route may override it): `{ mode: "iam" }` (SigV4), `{ mode: "apiKey",
+   * usagePlans }` (x-api-key, throttled and capped per key) or `{ mode: "none", reason }`. Never open by default.
+   * @default { mode: "iam" }
+   */
+  readonly auth?: ApiAuthProps;
+  /** The stage's alarms: 5XX rate and P99 latency. `false` turns them off. @default on, with the defaults of {@link ApiAlarmsProps} */
+  readonly alarms?: ApiAlarmsProps | false;
   /** @default {} (provider default tags still apply) */
   readonly tags?: Record<string, string>;
 }

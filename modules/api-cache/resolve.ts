@@ -1,6 +1,11 @@
+import { checkKmsKeyArn } from "../core/kms.js";
 import { checkLogRetentionDays } from "../core/log-retention.js";
 import { Problems } from "../core/validation.js";
 import type { ApiCacheProps } from "./props.js";
+import { resolveApiAlarms } from "./resolve/alarms.js";
+import type { ResolvedApiAlarms } from "./resolve/alarms.js";
+import { resolveApiAuth } from "./resolve/auth.js";
+import type { ResolvedApiAuth } from "./resolve/auth.js";
 import { resolveRoutes, resolveThrottling } from "./resolve/routes.js";
 import type { ResolvedRoute, ResolvedThrottling } from "./resolve/routes.js";
 import { resolveStageCache } from "./resolve/stage-cache.js";
@@ -9,6 +14,8 @@ import type { ResolvedStageCache } from "./resolve/stage-cache.js";
 export { CACHE_TTL_RANGE_S } from "./resolve/stage-cache.js";
 export type { ResolvedStageCache } from "./resolve/stage-cache.js";
 export type { ResolvedRoute, ResolvedThrottling } from "./resolve/routes.js";
+export type { ResolvedApiAuth, ResolvedApiKey, ResolvedRouteAuth, ResolvedUsagePlan } from "./resolve/auth.js";
+export type { ResolvedApiAlarms } from "./resolve/alarms.js";
 
 /** Minimum response size API Gateway compresses, in bytes (0 compresses everything). */
 export const COMPRESSION_RANGE_BYTES = [0, 10_485_760] as const;
@@ -22,12 +29,15 @@ export interface ResolvedApiCacheConfig {
   routes: ResolvedRoute[];
   cache: ResolvedStageCache | false;
   throttling: ResolvedThrottling;
-  accessLogs: { retentionDays: number; format: string } | false;
+  accessLogs: { retentionDays: number; format: string; kmsKeyArn?: string } | false;
   createAccountCloudWatchRole: boolean;
   executionLogging: "OFF" | "ERROR" | "INFO";
   detailedMetrics: boolean;
   minimumCompressionSize: number | false;
   tracing: boolean;
+  /** The API's default; each route's own is `routes[i].auth`. */
+  auth: ResolvedApiAuth;
+  alarms: ResolvedApiAlarms | false;
   tags: Record<string, string>;
 }
 
@@ -64,7 +74,9 @@ export function resolveApiCacheProps(props: ApiCacheProps): ResolvedApiCacheConf
 
   const cache = resolveStageCache(p, props.cache);
   const throttling = resolveThrottling(p, "throttling", props.throttling);
-  const routes = resolveRoutes(p, props.routes ?? [], cache, throttling);
+  const auth = resolveApiAuth(p, props.auth);
+  const routes = resolveRoutes(p, props.routes ?? [], cache, throttling, auth);
+  const alarms = resolveApiAlarms(p, props.alarms);
   const accessLogs = resolveAccessLogs(p, props.accessLogs);
   p.oneOf("executionLogging", props.executionLogging, ["OFF", "ERROR", "INFO"] as const);
   const minimumCompressionSize = props.minimumCompressionSize ?? 1024;
@@ -89,6 +101,8 @@ export function resolveApiCacheProps(props: ApiCacheProps): ResolvedApiCacheConf
     detailedMetrics: props.detailedMetrics ?? false,
     minimumCompressionSize,
     tracing: props.tracing ?? false,
+    auth,
+    alarms,
     tags: { ...(props.tags ?? {}) },
   };
 }
@@ -97,8 +111,9 @@ export function resolveApiCacheProps(props: ApiCacheProps): ResolvedApiCacheConf
 function resolveAccessLogs(p: Problems, props: ApiCacheProps["accessLogs"]): ResolvedApiCacheConfig["accessLogs"] {
   if (props === false) return false;
   const a = props ?? {};
-  const accessLogs = { retentionDays: a.retentionDays ?? 30, format: a.format ?? DEFAULT_ACCESS_LOG_FORMAT };
+  const accessLogs = { retentionDays: a.retentionDays ?? 30, format: a.format ?? DEFAULT_ACCESS_LOG_FORMAT, kmsKeyArn: a.kmsKeyArn };
   checkLogRetentionDays(p, "accessLogs.retentionDays", accessLogs.retentionDays);
+  if (a.kmsKeyArn !== undefined) checkKmsKeyArn(p, "accessLogs.kmsKeyArn", a.kmsKeyArn, { keyOnly: true });
   p.check(accessLogs.format.includes("$context.requestId") || accessLogs.format.includes("$context.extendedRequestId"), "accessLogs.format", accessLogs.format,
     "must include $context.requestId (or $context.extendedRequestId), which API Gateway requires");
   p.check(!accessLogs.format.includes("\n"), "accessLogs.format", accessLogs.format, "must be a single line");

@@ -56,7 +56,7 @@ export function resolveAthenaWorkgroupProps(props: AthenaWorkgroupProps): Resolv
 
   const encryption: ResultEncryption = props.encryption ?? { type: "SSE_S3" };
   if (p.oneOf("encryption.type", encryption.type, ["SSE_S3", "SSE_KMS"] as const) && encryption.type === "SSE_KMS") {
-    checkKmsKeyArn(p, "encryption.kmsKeyArn", encryption.kmsKeyArn);
+    checkKmsKeyArn(p, "encryption.kmsKeyArn", encryption.kmsKeyArn, { keyOnly: true });
   }
 
   const resultsBucket = resolveResultsBucket(p, props);

@@ -9,3 +9,5 @@ export { LOG_RETENTION_DAYS, checkLogRetentionDays } from "./log-retention.js";
 export type { LogRetentionDays } from "./log-retention.js";
 export { checkKmsKeyArn } from "./kms.js";
 export type { IConnectable } from "./connections.js";
+export { UNHEALTHY_ALARM_PREFIX, unhealthyAlarm } from "./alarm-composite.js";
+export type { UnhealthyAlarmProps } from "./alarm-composite.js";

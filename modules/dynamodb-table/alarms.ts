@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { CloudwatchMetricAlarm } from "@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import { metricAlarm } from "../core/alarms.js";
 import type { ResolvedAlarms } from "./resolve/alarms.js";
 
@@ -13,6 +14,9 @@ import type { ResolvedAlarms } from "./resolve/alarms.js";
  * right while auto scaling moves the provisioned value.
  */
 export class TableAlarms extends Construct {
+  /** Read and write throttle events: the table is short of capacity. */
+  readonly throttles: CloudwatchMetricAlarm[] = [];
+
   constructor(
     scope: Construct,
     id: string,
@@ -22,7 +26,7 @@ export class TableAlarms extends Construct {
     const { tableName, alarms: a } = props;
 
     for (const dim of ["Read", "Write"] as const) {
-      metricAlarm(this, `${dim.toLowerCase()}-throttles`, a, {
+      const throttles = metricAlarm(this, `${dim.toLowerCase()}-throttles`, a, {
         alarmName: `${tableName}-${dim.toLowerCase()}-throttles`,
         alarmDescription: `${dim} requests to ${tableName} are being throttled: capacity (or its auto scaling max) is too low.`,
         namespace: "AWS/DynamoDB",
@@ -32,6 +36,7 @@ export class TableAlarms extends Construct {
         comparisonOperator: "GreaterThanThreshold",
         threshold: a.throttleThreshold,
       });
+      this.throttles.push(throttles);
     }
 
     for (const index of props.indexNames ?? []) {

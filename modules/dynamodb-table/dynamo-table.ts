@@ -55,6 +55,8 @@ export class DynamoTable extends Construct implements ITable {
   readonly tableArn: string;
   readonly streamArn: string | undefined;
   readonly indexNames: readonly string[];
+  /** Throttles, latency and capacity alarms (unless `alarms: false`). */
+  readonly alarms: TableAlarms | undefined;
 
   constructor(scope: Construct, id: string, props: DynamoTableProps) {
     super(scope, id);
@@ -122,9 +124,7 @@ export class DynamoTable extends Construct implements ITable {
     if (c.contributorInsights) {
       new DynamodbContributorInsights(this, "contributor-insights", { tableName: this.table.name });
     }
-    if (c.alarms) {
-      new TableAlarms(this, "alarms", { tableName: c.tableName, alarms: c.alarms, provisioned: !!provisioned, indexNames: this.indexNames });
-    }
+    this.alarms = c.alarms ? new TableAlarms(this, "alarms", { tableName: c.tableName, alarms: c.alarms, provisioned: !!provisioned, indexNames: this.indexNames }) : undefined;
 
     new TerraformOutput(this, "table-name", { value: this.table.name, description: "DynamoDB table name" });
     new TerraformOutput(this, "table-arn", { value: this.table.arn, description: "DynamoDB table ARN" });

@@ -94,6 +94,11 @@ export interface GlobalSecondaryIndexProps {
 export type Encryption =
   | { readonly type: "AWS_OWNED" }
   | { readonly type: "AWS_MANAGED" }
+  /**
+   * A customer managed key, by key ARN (`arn:aws:kms:<region>:<account>:key/<id>`, not an alias: the grants name it,
+   * and an alias ARN in an IAM policy authorizes nothing). Its key policy must let the table's users use it through
+   * DynamoDB (the kms-key module's `dynamodb` service).
+   */
   | { readonly type: "CUSTOMER_MANAGED"; readonly kmsKeyArn: string };
 
 export type StreamViewType = "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";

@@ -53,7 +53,8 @@ export function resolveDynamoTableProps(props: DynamoTableProps): ResolvedTableC
 
   const encryption: Encryption = props.encryption ?? { type: "AWS_OWNED" };
   p.oneOf("encryption.type", encryption.type, ["AWS_OWNED", "AWS_MANAGED", "CUSTOMER_MANAGED"] as const);
-  if (encryption.type === "CUSTOMER_MANAGED") checkKmsKeyArn(p, "encryption.kmsKeyArn", encryption.kmsKeyArn);
+  // The grants name the key: an alias ARN there would authorize nothing.
+  if (encryption.type === "CUSTOMER_MANAGED") checkKmsKeyArn(p, "encryption.kmsKeyArn", encryption.kmsKeyArn, { keyOnly: true });
   p.oneOf("tableClass", props.tableClass, ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] as const);
   p.oneOf("stream", props.stream, ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] as const);
 

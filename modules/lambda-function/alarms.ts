@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { CloudwatchMetricAlarm } from "@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import { metricAlarm } from "../core/alarms.js";
 import type { ResolvedFunctionAlarms } from "./resolve.js";
 
@@ -7,12 +8,16 @@ import type { ResolvedFunctionAlarms } from "./resolve.js";
  * every version and alias (a regression after a deploy shows up whichever alias callers use).
  */
 export class FunctionAlarms extends Construct {
+  readonly errors: CloudwatchMetricAlarm;
+  readonly throttles: CloudwatchMetricAlarm;
+  readonly durationP99: CloudwatchMetricAlarm | undefined;
+
   constructor(scope: Construct, id: string, props: { functionName: string; alarms: ResolvedFunctionAlarms }) {
     super(scope, id);
     const { functionName, alarms: a } = props;
     const common = { namespace: "AWS/Lambda", dimensions: { FunctionName: functionName }, comparisonOperator: "GreaterThanThreshold" };
 
-    metricAlarm(this, "errors", a, {
+    this.errors = metricAlarm(this, "errors", a, {
       ...common,
       alarmName: `${functionName}-errors`,
       alarmDescription: `${functionName} returned errors (unhandled exceptions or timeouts).`,
@@ -20,7 +25,7 @@ export class FunctionAlarms extends Construct {
       statistic: "Sum",
       threshold: a.errorsThreshold,
     });
-    metricAlarm(this, "throttles", a, {
+    this.throttles = metricAlarm(this, "throttles", a, {
       ...common,
       alarmName: `${functionName}-throttles`,
       alarmDescription: `Invocations of ${functionName} are throttled: concurrency (reserved or account) is exhausted.`,
@@ -29,7 +34,7 @@ export class FunctionAlarms extends Construct {
       threshold: a.throttlesThreshold,
     });
     if (a.durationP99Ms !== false) {
-      metricAlarm(this, "duration-p99", a, {
+      this.durationP99 = metricAlarm(this, "duration-p99", a, {
         ...common,
         alarmName: `${functionName}-duration-p99`,
         alarmDescription: `P99 duration of ${functionName} is above ${a.durationP99Ms} ms.`,

@@ -46,6 +46,8 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
   /** `live` when callers invoke the alias (their invoke permission must name it), else undefined. */
   readonly qualifier: string | undefined;
   readonly roleArn: string;
+  /** Errors, throttles and P99 duration (unless `alarms: false`). */
+  readonly alarms: FunctionAlarms | undefined;
   private readonly grants: RoleGrants;
   private readonly environment: Record<string, string>;
   private readonly securityGroup: string | undefined;
@@ -72,10 +74,15 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/lambda/${c.functionName}`,
       retentionInDays: c.logRetentionDays,
+      kmsKeyId: c.logGroupKmsKeyArn,
       tags: Object.keys(c.tags).length ? c.tags : undefined,
     });
     // The equivalent of AWSLambdaBasicExecutionRole, scoped to this function's log group instead of `*`.
     this.grants.addToPolicy({ sid: "Logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] });
+    if (c.environmentKmsKeyArn) {
+      // Lambda decrypts the variables with the function's role when an environment starts.
+      this.grants.addToPolicy({ sid: "EnvironmentKey", actions: ["kms:Decrypt"], resources: [c.environmentKmsKeyArn] });
+    }
     if (c.tracing) {
       // X-Ray's write actions have no resource-level permissions: AWS requires Resource "*".
       this.grants.addToPolicy({ sid: "XRay", actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources: ["*"] });
@@ -118,6 +125,7 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
       memorySize: c.memorySize,
       timeout: c.timeout,
       environment: Object.keys(this.environment).length ? { variables: { ...this.environment } } : undefined,
+      kmsKeyArn: c.environmentKmsKeyArn,
       tracingConfig: c.tracing ? { mode: "Active" } : undefined,
       reservedConcurrentExecutions: c.reservedConcurrency,
       publish: c.alias ? true : undefined,
@@ -154,7 +162,7 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
       this.qualifier = undefined;
     }
 
-    if (c.alarms) new FunctionAlarms(this, "alarms", { functionName: c.functionName, alarms: c.alarms });
+    this.alarms = c.alarms ? new FunctionAlarms(this, "alarms", { functionName: c.functionName, alarms: c.alarms }) : undefined;
 
     new TerraformOutput(this, "function-name", { value: this.resource.functionName, description: "Lambda function name" });
     new TerraformOutput(this, "function-arn", { value: this.resource.arn, description: "Lambda function ARN" });

@@ -50,6 +50,19 @@ export interface LambdaFunctionProps {
   readonly environment?: Record<string, string>;
   /** X-Ray active tracing (adds the two X-Ray write actions to the role). @default false */
   readonly tracing?: boolean;
+  /**
+   * Customer managed key ARN (not an alias) Lambda encrypts the environment variables with, instead of its AWS
+   * managed key; the role gets kms:Decrypt on it. Its key policy must allow use through Lambda (the kms-key module's
+   * `lambda` service). https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
+   * @default Lambda's AWS managed key
+   */
+  readonly environmentKmsKeyArn?: string;
+  /**
+   * Customer managed key ARN (not an alias) encrypting the function's log group; its key policy must let
+   * `logs.<region>.amazonaws.com` use it for `/aws/lambda/<functionName>` (the kms-key module's `logs` service).
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly logGroupKmsKeyArn?: string;
   /** Reserved concurrency: a cap that also guarantees capacity. 0 stops all invocations. @default none (unreserved pool) */
   readonly reservedConcurrency?: number;
   /**

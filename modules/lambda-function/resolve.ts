@@ -1,6 +1,7 @@
 import { Token } from "cdktn";
 import { resolveAlarms } from "../core/alarm-props.js";
 import type { ResolvedBaseAlarms } from "../core/alarm-props.js";
+import { checkKmsKeyArn } from "../core/kms.js";
 import { checkLogRetentionDays } from "../core/log-retention.js";
 import { Problems } from "../core/validation.js";
 import { checkFunctionCode } from "./code.js";
@@ -26,6 +27,8 @@ export interface ResolvedFunctionConfig {
   timeout: number;
   environment: Record<string, string>;
   tracing: boolean;
+  environmentKmsKeyArn?: string;
+  logGroupKmsKeyArn?: string;
   reservedConcurrency?: number;
   alias: boolean;
   provisionedConcurrency?: number;
@@ -77,6 +80,8 @@ export function resolveLambdaFunctionProps(props: LambdaFunctionProps): Resolved
   }
   const logRetentionDays = props.logRetentionDays ?? 30;
   checkLogRetentionDays(p, "logRetentionDays", logRetentionDays);
+  if (props.environmentKmsKeyArn !== undefined) checkKmsKeyArn(p, "environmentKmsKeyArn", props.environmentKmsKeyArn, { keyOnly: true });
+  if (props.logGroupKmsKeyArn !== undefined) checkKmsKeyArn(p, "logGroupKmsKeyArn", props.logGroupKmsKeyArn, { keyOnly: true });
 
   let vpc: ResolvedFunctionConfig["vpc"];
   if (props.vpc !== undefined) {
@@ -124,6 +129,8 @@ export function resolveLambdaFunctionProps(props: LambdaFunctionProps): Resolved
     timeout,
     environment,
     tracing: props.tracing ?? false,
+    environmentKmsKeyArn: props.environmentKmsKeyArn,
+    logGroupKmsKeyArn: props.logGroupKmsKeyArn,
     reservedConcurrency: props.reservedConcurrency,
     alias: props.alias ?? provisioned !== undefined,
     provisionedConcurrency: provisioned,

@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { checkSigV4, UsagePlans } from "./gateway-auth.js";
+import type { AuthOutcome, CallerIdentity, EmulatedApiKey, EmulatedAuth } from "./gateway-auth.js";
 import { listenLocal } from "./http-listen.js";
+
+export type { EmulatedApiKey, EmulatedAuth, EmulatedUsagePlan } from "./gateway-auth.js";
 
 /**
  * A local stand-in for an API Gateway REST API stage with Lambda proxy integration and stage caching, faithful
@@ -12,7 +16,10 @@ import { listenLocal } from "./http-listen.js";
  *   (undeclared path or query parameters do not vary the key, exactly the trap the real service sets);
  * - every response up to 1 MB is cached for the route's TTL, whatever its status (as the real proxy cache does);
  * - `Cache-Control: max-age=0` bypasses and refreshes the entry only for authorized callers; others get 403
- *   (the `FAIL_WITH_403` strategy, the module's default).
+ *   (the `FAIL_WITH_403` strategy, the module's default);
+ * - each route's authentication is enforced before anything else: API keys with their usage plans' throttle and
+ *   quota, or the presence and shape of a SigV4 signature (not the signature itself): gateway-auth.ts has the
+ *   statuses and bodies with their sources.
  */
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -21,6 +28,8 @@ export interface EmulatedRoute {
   /** Resource template, e.g. `/forecast/{cityId}`. */
   path: string;
   handler: ProxyHandler;
+  /** Who may call it, as the route's method requires. Required: a route is never open by omission. */
+  auth: EmulatedAuth;
   /** Stage cache for this route; omitted = not cached. */
   cache?: {
     ttlSeconds: number;
@@ -53,11 +62,18 @@ export async function startApiGatewayEmulator(options: {
   authorizeCacheInvalidation?: (req: IncomingMessage) => boolean;
   /** Lambda function timeout the handler's context reports. @default 10 000 ms */
   functionTimeoutMs?: number;
+  /** The keys `apiKey` routes accept, each in its usage plan. @default none */
+  apiKeys?: readonly EmulatedApiKey[];
+  /** The clock usage plans throttle and count by (tests pass their own). @default Date.now */
+  now?: () => number;
 }): Promise<ApiGatewayEmulator> {
   const stageName = options.stageName ?? "local";
   const compiled = options.routes.map((route) => ({ route, ...compile(route.path) }));
   const cache = new Map<string, CachedResponse>();
   const stats = { requests: 0, cacheHits: 0, cacheMisses: 0, invocations: 0 };
+  const plans = new UsagePlans(options.apiKeys ?? [], options.now);
+  const authenticate = (req: IncomingMessage, auth: EmulatedAuth): AuthOutcome =>
+    auth.mode === "iam" ? checkSigV4(req) : auth.mode === "apiKey" ? plans.admit(req) : { ok: true, identity: {} };
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
@@ -80,9 +96,16 @@ export async function startApiGatewayEmulator(options: {
           send(json(403, { message: "Missing Authentication Token" }));
           return;
         }
-        const pathParameters = extractParams(matched, path);
-        const event = toEvent(req, url, path, matched.route.path, pathParameters, Buffer.concat(chunks), stageName);
         const route = matched.route;
+        const auth = authenticate(req, route.auth);
+        if (!auth.ok) {
+          const denied = json(auth.status, auth.body);
+          if (auth.errorType) denied.headers = { ...denied.headers, "x-amzn-errortype": auth.errorType };
+          send(denied);
+          return;
+        }
+        const pathParameters = extractParams(matched, path);
+        const event = toEvent(req, url, path, matched.route.path, pathParameters, Buffer.concat(chunks), stageName, auth.identity);
         const cacheKey = route.cache ? `${route.method} ${route.path} ${cacheKeyOf(route.cache.keyParameters, event)}` : undefined;
         const invalidate = /(^|,)\s*max-age=0\s*(,|$)/i.test(String(req.headers["cache-control"] ?? ""));
         if (cacheKey && invalidate && !(options.authorizeCacheInvalidation?.(req) ?? false)) {
@@ -177,6 +200,7 @@ function toEvent(
   pathParameters: Record<string, string> | null,
   body: Buffer,
   stage: string,
+  caller: CallerIdentity,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -215,6 +239,9 @@ function toEvent(
       identity: {
         sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
         userAgent: headers["user-agent"] ?? null,
+        apiKey: caller.apiKey ?? null,
+        apiKeyId: caller.apiKeyId ?? null,
+        accessKey: caller.accessKey ?? null,
       } as APIGatewayProxyEvent["requestContext"]["identity"],
       path: `/${stage}${path}`,
       stage,

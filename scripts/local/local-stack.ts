@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { resolveApiCacheProps } from "../../modules/api-cache/resolve.js";
@@ -6,7 +7,8 @@ import { environments } from "../../stacks/config.js";
 import type { EnvironmentName } from "../../stacks/config.js";
 import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forecast-parts.js";
 import { startApiGatewayEmulator } from "./api-gateway-emulator.js";
-import type { ApiGatewayEmulator, EmulatedRoute } from "./api-gateway-emulator.js";
+import type { ApiGatewayEmulator, EmulatedApiKey, EmulatedRoute, EmulatedUsagePlan } from "./api-gateway-emulator.js";
+import type { ResolvedApiCacheConfig } from "../../modules/api-cache/resolve.js";
 import { DynaliteServer } from "../support/dynalite.js";
 import { ensureTable } from "../support/local-table.js";
 import { LambdaContainer } from "./lambda-container.js";
@@ -22,7 +24,9 @@ import type { LatencyProxy } from "../support/latency-proxy.js";
  * The whole forecast data path on one machine, no AWS account: dynalite with the table exactly as the
  * DynamoTable module defines it, Redis (a given URL, a reachable local one, or one started here; else L1 only),
  * a deterministic local origin, the forecast handler in a Lambda-like container, and an API Gateway emulator
- * with the stack's routes, cache keys and stage TTL (resolved by the ApiCache module's own prop resolution).
+ * with the stack's routes, cache keys, stage TTL and authentication (resolved by the ApiCache module's own prop
+ * resolution). With API keys, the local stage has one key, in the environment's first usage plan (its throttle
+ * and quota apply); with IAM, requests need a SigV4 Authorization header (its shape is checked, not its signature).
  */
 export interface LocalStackOptions {
   /** Which environment's settings to run (table name, stage cache TTL). @default "prod" */
@@ -49,6 +53,19 @@ export interface LocalStackOptions {
   handlerEnv?: Record<string, string>;
   /** Cache namespace in Redis, so runs sharing a Redis do not read each other's entries. @default "local-<pid>-<time>" */
   cacheNamespace?: string;
+  /** The local API key's value (API key auth). @default LOCAL_API_KEY, else 40 random characters per run */
+  apiKey?: string;
+}
+
+/** How the local stage authenticates, for the banner and for callers. */
+export interface LocalAuth {
+  readonly mode: "iam" | "apiKey" | "none" | "mixed";
+  /** The key to send as `x-api-key` (mode `apiKey`). */
+  readonly apiKey?: string;
+  /** The usage plan the local key is in. */
+  readonly plan?: EmulatedUsagePlan;
+  /** Headers a caller adds to each request: the API key, or nothing. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface LocalStack {
@@ -65,6 +82,7 @@ export interface LocalStack {
   readonly redisServer: RedisServer | undefined;
   readonly cacheNamespace: string;
   readonly stageTtlSeconds: number;
+  readonly auth: LocalAuth;
   /** The latency proxies the handler reaches dynalite and Redis through, when asked for. */
   readonly proxies: { dynamo: LatencyProxy; redis: LatencyProxy | undefined } | undefined;
   /** The conversation-memory API, served by the same gateway (scripts/local/memory-stack.ts). */
@@ -114,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const cacheNamespace = options.cacheNamespace ?? `local-${process.pid}-${Date.now().toString(36)}`;
     const api = resolveApiCacheProps(forecastApiProps(env, { functionName: "forecast-api", invokeArn: "local" }));
     const stageTtlSeconds = api.cache ? api.cache.ttlSeconds : 0;
+    const auth = localAuth(api, options.apiKey ?? process.env.LOCAL_API_KEY);
     const container = new LambdaContainer({
       handlerFile: HANDLER_FILE,
       functionName: `weather-forecast-api-${env.environment}`,
@@ -144,9 +163,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const emulator = await startApiGatewayEmulator({
       port: options.port,
+      apiKeys: auth.apiKey && auth.plan ? [{ value: auth.apiKey, id: "local", plan: auth.plan } satisfies EmulatedApiKey] : [],
       routes: [...api.routes.map((r): EmulatedRoute => ({
         method: r.method as "GET",
         path: r.path,
+        auth: { mode: r.auth.mode },
         handler: (event, context) => container.invoke(event, context),
         cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
       })), ...memory.routes],
@@ -164,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       redisServer: redis.server,
       cacheNamespace,
       stageTtlSeconds,
+      auth,
       proxies,
       memory,
       close: () => runAll(cleanup),
@@ -172,6 +194,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await runAll(cleanup);
     throw err;
   }
+}
+
+/** The stage's authentication; with API keys, one local key in the first usage plan. */
+function localAuth(api: ResolvedApiCacheConfig, given: string | undefined): LocalAuth {
+  const modes = new Set(api.routes.map((r) => r.auth.mode));
+  const mode = modes.size === 1 ? [...modes][0]! : "mixed";
+  if (api.auth.mode !== "apiKey" || !modes.has("apiKey")) return { mode, headers: {} };
+  const p = api.auth.usagePlans[0]!;
+  // API Gateway generates 40 alphanumeric characters; the local key looks the same.
+  const apiKey = given ?? randomBytes(30).toString("base64url").replace(/[-_]/g, "").slice(0, 40).padEnd(40, "0");
+  return { mode, apiKey, plan: { name: p.name, throttle: p.throttle, quota: p.quota }, headers: { "x-api-key": apiKey } };
 }
 
 async function chooseRedis(

@@ -15,8 +15,8 @@ const HANDLER_FILE = fileURLToPath(new URL("../../functions/conversation-memory/
 /**
  * The conversation-memory API next to the forecast API on the local gateway: both tables in the same dynalite,
  * exactly as the stack defines them, the handler in its own Lambda-like container, its routes from the stack's own
- * props. The cursor key is random per run (in AWS it is derived from a KMS key). The routes are `AWS_IAM` in the
- * stack; the local gateway does not check signatures.
+ * props. The cursor key is random per run (in AWS it is derived from a KMS key). The routes are IAM-authenticated,
+ * as in the stack: the local gateway checks that a request is SigV4-signed and how, not the signature itself.
  */
 export interface LocalMemoryApi {
   readonly tables: { readonly history: string; readonly embeddings: string };
@@ -66,6 +66,7 @@ export async function startMemoryApi(options: {
   const routes: EmulatedRoute[] = api.routes.map((r) => ({
     method: r.method as EmulatedRoute["method"],
     path: r.path,
+    auth: { mode: r.auth.mode },
     handler: (event, context) => container.invoke(event, context),
     cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
   }));

@@ -63,7 +63,8 @@ export const EXPORT_SPECS: readonly ModuleExportSpec[] = [
     description:
       "A regional REST API in front of a Lambda function: `GET /items` (cache key: the `ids` query string) and `GET /items/{id}`, " +
       "a 0.5 GB stage cache with a 300 s TTL, encrypted, invalidation only for authorized callers, throttled to 100 rps " +
-      "(burst 200), access logs kept 30 days. Access logs need the account's API Gateway CloudWatch role (the kit's bootstrap stack).",
+      "(burst 200), every route IAM-authenticated (SigV4 callers need execute-api:Invoke), 5XX-rate and P99 latency alarms, " +
+      "access logs kept 30 days. Access logs need the account's API Gateway CloudWatch role (the kit's bootstrap stack).",
     variables: [
       name("API", "orders"),
       { name: "function_name", type: "string", description: "Name of the Lambda function behind every route", example: "orders-api" },

@@ -33,8 +33,9 @@ interface ManyBody {
 let redisServer: RedisServer;
 let stack: LocalStack;
 
+/** A request as a client of the stage sends it: with the local API key the stack's usage plan accepts. */
 async function get<T>(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
-  const res = await fetch(`${stack.url}${path}`, { headers });
+  const res = await fetch(`${stack.url}${path}`, { headers: { ...stack.auth.headers, ...headers } });
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
@@ -61,6 +62,15 @@ afterAll(async () => {
 });
 
 describe("forecast API over HTTP (local stack)", () => {
+  it("is authenticated as prod's API is: without the API key, 403 Forbidden and the function is not invoked", async () => {
+    expect(stack.auth).toMatchObject({ mode: "apiKey", plan: { name: "standard" } });
+    expect(stack.auth.apiKey).toMatch(/^[A-Za-z0-9]{40}$/);
+    const before = stack.api.stats.invocations;
+    const res = await fetch(`${stack.url}/forecast/lisbon`);
+    expect([res.status, await res.json()]).toEqual([403, { message: "Forbidden" }]);
+    expect(stack.api.stats.invocations).toBe(before);
+  });
+
   it("cold 100-city read: every city from the origin, then held by the table, by Redis and by the container's L1", async () => {
     const { status, body, headers } = await get<ManyBody>(query(CITIES));
     expect(status).toBe(200);
@@ -108,9 +118,9 @@ describe("forecast API over HTTP (local stack)", () => {
 
   it("a repeated identical request is answered by the stage cache without invoking the function", async () => {
     const twenty = query(CITIES.slice(0, 20));
-    expect((await fetch(`${stack.url}${twenty}`)).headers.get("x-local-apigw-cache")).toBe("Miss");
+    expect((await get(twenty)).headers.get("x-local-apigw-cache")).toBe("Miss");
     const before = stack.api.stats.invocations;
-    const again = await fetch(`${stack.url}${twenty}`);
+    const again = await get(twenty);
     expect(again.status).toBe(200);
     expect(again.headers.get("x-local-apigw-cache")).toBe("Hit");
     expect(stack.api.stats.invocations).toBe(before);
@@ -119,7 +129,7 @@ describe("forecast API over HTTP (local stack)", () => {
   it("a 100-city response (~1.6 MB) is over API Gateway's 1 MB cacheable size: the stage cache passes it through", async () => {
     const path = query([...CITIES].reverse());
     const before = stack.api.stats.invocations;
-    const res = await fetch(`${stack.url}${path}`);
+    const res = await get(path);
     expect(Number(res.headers.get("content-length"))).toBeGreaterThan(1_048_576);
     expect(res.headers.get("x-local-apigw-cache")).toBe("Miss");
     expect(stack.api.stats.invocations).toBe(before + 1);

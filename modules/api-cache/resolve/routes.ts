@@ -3,6 +3,8 @@ import { parsePath, pathParams, pathPrefixes } from "../paths.js";
 import type { PathSegment } from "../paths.js";
 import { HTTP_METHODS } from "../props.js";
 import type { ApiLambdaTarget, HttpMethod, RouteProps, ThrottlingProps } from "../props.js";
+import { resolveRouteAuth } from "./auth.js";
+import type { ResolvedApiAuth, ResolvedRouteAuth } from "./auth.js";
 import { checkCacheTtl } from "./stage-cache.js";
 import type { ResolvedStageCache } from "./stage-cache.js";
 
@@ -25,7 +27,7 @@ export interface ResolvedRoute {
   /** Whether the route differs from the stage-wide method settings (and so needs its own). */
   overridesStage: boolean;
   throttling: ResolvedThrottling;
-  authorization: "NONE" | "AWS_IAM";
+  auth: ResolvedRouteAuth;
 }
 
 const QUERY_NAME_RE = /^[A-Za-z0-9._~-]{1,128}$/;
@@ -35,7 +37,7 @@ const HEADER_NAME_RE = /^[A-Za-z0-9-]{1,128}$/;
  * The API's routes: valid, distinct resource paths, cache keys (path parameters always, plus the declared query
  * strings and headers), per-route caching and throttling over the stage's.
  */
-export function resolveRoutes(p: Problems, routeProps: readonly RouteProps[], cache: ResolvedStageCache | false, stageThrottling: ResolvedThrottling): ResolvedRoute[] {
+export function resolveRoutes(p: Problems, routeProps: readonly RouteProps[], cache: ResolvedStageCache | false, stageThrottling: ResolvedThrottling, apiAuth: ResolvedApiAuth): ResolvedRoute[] {
   p.check(Array.isArray(routeProps) && routeProps.length >= 1, "routes", routeProps, "must declare at least one route");
   const seen = new Set<string>();
   // API Gateway allows one parameter segment among the children of a resource: `/a/{x}` and `/a/{y}` clash.
@@ -51,7 +53,7 @@ export function resolveRoutes(p: Problems, routeProps: readonly RouteProps[], ca
     if (!r.function || typeof r.function.invokeArn !== "string" || typeof r.function.functionName !== "string") {
       p.add(`${f}.function`, r.function, "is required: a Lambda function (functionName, invokeArn, qualifier?)");
     }
-    p.oneOf(`${f}.authorization`, r.authorization, ["NONE", "AWS_IAM"] as const);
+    const auth = resolveRouteAuth(p, `${f}.auth`, r.auth, apiAuth);
     const cacheKeyParameters = resolveCacheKey(p, f, r, segments);
 
     const rc = r.cache ?? {};
@@ -81,7 +83,7 @@ export function resolveRoutes(p: Problems, routeProps: readonly RouteProps[], ca
       ttlSeconds,
       overridesStage,
       throttling: { ...stageThrottling, ...stripUndefined(routeThrottling) },
-      authorization: r.authorization ?? "NONE",
+      auth,
     };
   });
 }

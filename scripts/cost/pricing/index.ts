@@ -31,15 +31,20 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
 };
 
 const CONFIGURATION = "configuration, no charge";
+/** API Gateway bills REST APIs for requests and cache hours only (https://aws.amazon.com/api-gateway/pricing/). */
+const USAGE_PLANS = "API keys and usage plans are free; requests are priced at the stage";
 
 /** Types AWS does not charge for by themselves. */
 export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_api_gateway_account: CONFIGURATION,
+  aws_api_gateway_api_key: USAGE_PLANS,
   aws_api_gateway_deployment: CONFIGURATION,
   aws_api_gateway_integration: CONFIGURATION,
   aws_api_gateway_method: CONFIGURATION,
   aws_api_gateway_method_settings: CONFIGURATION,
   aws_api_gateway_resource: CONFIGURATION,
+  aws_api_gateway_usage_plan: USAGE_PLANS,
+  aws_api_gateway_usage_plan_key: CONFIGURATION,
   aws_api_gateway_rest_api: "requests are priced at its stage",
   aws_appautoscaling_policy: CONFIGURATION,
   aws_appautoscaling_target: "capacity is priced at the table",

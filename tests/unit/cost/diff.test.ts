@@ -65,8 +65,8 @@ describe("cost diff between two synth outputs", () => {
 
   it("renders markdown a pull request comment can embed: the headline, a table per stack, the capacity verdict", () => {
     const md = renderDiff(diffCosts([costOf(prodJson(), "weather-forecast-prod")], [costOf(changedProd(), "weather-forecast-prod")]), "markdown");
-    expect(md).toMatch(/^### Cost change: -\$36\.40\/month \(\$1,053\.48 → \$1,017\.08\)\n/);
-    expect(md).toContain("| weather-forecast-prod | changed | $1,053.48 | $1,017.08 | -$36.40 |");
+    expect(md).toMatch(/^### Cost change: -\$36\.40\/month \(\$1,056\.18 → \$1,019\.78\)\n/);
+    expect(md).toContain("| weather-forecast-prod | changed | $1,056.18 | $1,019.78 | -$36.40 |");
     expect(md).toContain("| aws_eip.network_nat-eip-2_39F91736 | removed | $3.65 | $0.00 | -$3.65 | - public IPv4 address: $3.65 |");
     expect(md).toMatch(/- capacity ok \(enforced\): API 50 of 1,000 rps/);
   });
@@ -93,7 +93,7 @@ describe("npm run cost (scripts/cost.ts)", () => {
 
   it("prints each environment's stacks and a summary", async () => {
     const { stdout } = await cost(["--outdir", outdir({ "weather-forecast-prod": prodJson(), "weather-forecast-dev": devJson() })]);
-    expect(stdout).toMatch(/== dev ==[\s\S]*weather-forecast-dev — us-east-1, prices read \d{4}-\d{2}-\d{2}: \$11\.29\/month[\s\S]*== prod ==[\s\S]*== summary ==/);
+    expect(stdout).toMatch(/== dev ==[\s\S]*weather-forecast-dev — us-east-1, prices read \d{4}-\d{2}-\d{2}: \$11\.99\/month[\s\S]*== prod ==[\s\S]*== summary ==/);
     expect(stdout).toContain("WARNING: DynamoDB table weather-forecast-cache-dev");
   }, 60_000);
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PropValidationError } from "../../../modules/core/index.js";
 import { ApiCache, CACHE_SIZES_GB, executeApiRoute, methodSettingsPath, parsePath } from "../../../modules/api-cache/index.js";
-import type { ApiCacheProps, ApiLambdaTarget, RouteProps } from "../../../modules/api-cache/index.js";
+import type { ApiCacheProps, ApiLambdaTarget, RouteProps, UsagePlanProps } from "../../../modules/api-cache/index.js";
+import { suppressionsUnder } from "../../../modules/policy-pack/index.js";
 import { onlyResource, resourcesOf, synthStack } from "../../support/synth.js";
 import type { SynthesizedStack } from "../../support/synth.js";
 
@@ -49,7 +50,7 @@ describe("ApiCache: routes", () => {
   });
 
   it("emits each cache key on the method (request parameter) and on the integration (cache key parameter)", () => {
-    expect(byName(json, "aws_api_gateway_method", "GET-forecast_")).toMatchObject({ http_method: "GET", authorization: "NONE", request_parameters: { "method.request.querystring.cities": true } });
+    expect(byName(json, "aws_api_gateway_method", "GET-forecast_")).toMatchObject({ http_method: "GET", authorization: "AWS_IAM", request_parameters: { "method.request.querystring.cities": true } });
     expect(byName(json, "aws_api_gateway_integration", "GET-forecast_").cache_key_parameters).toEqual(["method.request.querystring.cities"]);
   });
 
@@ -112,7 +113,7 @@ describe("ApiCache: the deployment's trigger hash", () => {
     expect(hash({ ...base, routes: [{ ...list, cacheKey: { querystrings: ["cities", "units"] } }, one] })).not.toBe(h);
     expect(hash({ ...base, routes: [list] })).not.toBe(h);
     expect(hash({ ...base, routes: [list, { ...one, path: "/forecasts/{cityId}" }] })).not.toBe(h);
-    expect(hash({ ...base, routes: [list, { ...one, authorization: "AWS_IAM" }] })).not.toBe(h);
+    expect(hash({ ...base, routes: [list, { ...one, auth: { mode: "none", reason: "public status page for the uptime checker" } }] })).not.toBe(h);
   });
 
   it("ignores stage settings, which apply without a redeployment", () => {
@@ -221,6 +222,72 @@ describe("ApiCache: throttling, logs, tracing", () => {
   });
 });
 
+function plan(name: string): UsagePlanProps {
+  return { name, throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1000, period: "DAY" } };
+}
+
+describe("ApiCache: authentication (never open by default)", () => {
+  const methods = (json: SynthesizedStack) => Object.values(resourcesOf(json, "aws_api_gateway_method")).map((m) => [m.authorization, m.api_key_required ?? false]);
+
+  it("signs every route with IAM (SigV4) when the props say nothing", () => {
+    expect(methods(synthApi(base).json)).toEqual([["AWS_IAM", false], ["AWS_IAM", false]]);
+  });
+
+  it("API keys: every method requires a key; each plan throttles and caps each of its keys on the stage", () => {
+    const { json } = synthApi({ ...base, auth: { mode: "apiKey", usagePlans: [{ ...plan("partners"), quota: { limit: 100_000, period: "MONTH", offset: 5 }, keys: [{ name: "web" }, { name: "mobile", enabled: false }] }] } });
+    expect(methods(json)).toEqual([["NONE", true], ["NONE", true]]);
+    const stage = Object.keys(resourcesOf(json, "aws_api_gateway_stage"))[0];
+    expect(onlyResource(json, "aws_api_gateway_usage_plan")).toMatchObject({
+      name: "weather-partners",
+      api_stages: [{ api_id: expect.stringMatching(/aws_api_gateway_rest_api\..*\.id/), stage: `\${aws_api_gateway_stage.${stage}.stage_name}` }],
+      throttle_settings: { rate_limit: 5, burst_limit: 10 },
+      quota_settings: { limit: 100_000, period: "MONTH", offset: 5 },
+    });
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_api_key")).map((k) => [k.name, k.enabled]).sort()).toEqual([["weather-mobile", false], ["weather-web", true]]);
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_usage_plan_key")).map((k) => k.key_type)).toEqual(["API_KEY", "API_KEY"]);
+  });
+
+  it("never sets a key value: API Gateway generates it (Terraform then holds it in state; docs/security.md)", () => {
+    const { json } = synthApi({ ...base, auth: { mode: "apiKey", usagePlans: [{ ...plan("p"), keys: [{ name: "web" }] }] } });
+    expect(onlyResource(json, "aws_api_gateway_api_key")).not.toHaveProperty("value");
+    expect(Object.keys(json.output ?? {}).filter((o) => /usage-plan-p-id|api-key-web-id/.test(o))).toHaveLength(2);
+  });
+
+  it("a plan with no keys creates none: keys made outside Terraform are attached by the plan's id (an output)", () => {
+    const { json } = synthApi({ ...base, auth: { mode: "apiKey", usagePlans: [plan("p")] } });
+    expect(resourcesOf(json, "aws_api_gateway_api_key")).toEqual({});
+    expect(Object.keys(json.output ?? {}).filter((o) => o.includes("usage-plan"))).toHaveLength(1);
+  });
+
+  it("a route may override the API's mode; an open route keeps its reason as a suppression of CKV_AWS_59", () => {
+    const health: RouteProps = { path: "/health", function: fn, auth: { mode: "none", reason: "liveness probe of the uptime checker, returns no data" } };
+    const { json, built } = synthApi({ ...base, routes: [list, health] });
+    expect(byName(json, "aws_api_gateway_method", "GET-health")).toMatchObject({ authorization: "NONE" });
+    expect(byName(json, "aws_api_gateway_method", "GET-health")).not.toHaveProperty("api_key_required");
+    const suppressed = suppressionsUnder(built);
+    expect(suppressed).toEqual([{ rule: "CKV_AWS_59", reason: "auth none: liveness probe of the uptime checker, returns no data", scope: expect.stringMatching(/route-GET-health\/method$/) }]);
+  });
+
+  it("grantInvoke lets a role call the IAM routes of this stage only, path parameters as *", () => {
+    const statements: Array<{ sid: string; actions: readonly string[]; resources: readonly string[] }> = [];
+    synthStack((stack) => new ApiCache(stack, "api", base).grantInvoke({ addToPolicy: (st) => statements.push(st) }, ["GET /forecast/{cityId}"]));
+    expect(statements).toEqual([{ sid: "Invokeweather", actions: ["execute-api:Invoke"], resources: [expect.stringMatching(/\/v1\/GET\/forecast\/\*$/)] }]);
+  });
+});
+
+describe("ApiCache: alarms", () => {
+  it("alarms on the 5XX rate (Average of 5XXError) and P99 latency of the stage, to the topic on ALARM and OK", () => {
+    const topic = "arn:aws:sns:eu-west-1:123456789012:alarms";
+    const { json } = synthApi({ ...base, alarms: { snsTopicArn: topic, serverErrorRatePercent: 2 } });
+    const alarms = Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.map((a) => [a.alarm_name, a.metric_name, a.statistic ?? a.extended_statistic, a.threshold])).toEqual([
+      ["weather-5xx-rate", "5XXError", "Average", 0.02],
+      ["weather-latency-p99", "Latency", "p99", 5000],
+    ]);
+    for (const a of alarms) expect(a).toMatchObject({ namespace: "AWS/ApiGateway", dimensions: { ApiName: "weather", Stage: "v1" }, alarm_actions: [topic], ok_actions: [topic] });
+  });
+});
+
 describe("ApiCache: paths", () => {
   it("escapes method settings paths: `/` becomes `~1`, then the method", () => {
     expect(methodSettingsPath("/forecast", "GET")).toBe("forecast/GET");
@@ -258,6 +325,18 @@ describe("ApiCache: validation names the field, the value and the allowed range"
     ["no routes", { ...base, routes: [] }, /routes = \[\]: must declare at least one route/],
     ["an access log format without the request id", { ...base, accessLogs: { format: "$context.status" } }, /accessLogs\.format = "\$context\.status": must include \$context\.requestId/],
     ["an access log retention CloudWatch does not offer", { ...base, accessLogs: { retentionDays: 10 } }, /accessLogs\.retentionDays = 10: must be one of 0, 1, 3/],
+    ["an access log key given as an alias", { ...base, accessLogs: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/logs" } }, /accessLogs\.kmsKeyArn = .*: must be a KMS key ARN .*an alias ARN does not authorize/],
+    ["an open route without a reason", { ...base, routes: [{ ...one, auth: { mode: "none", reason: "" } }] }, /routes\[0\]\.auth\.reason = "": is required with mode "none"/],
+    ["an open API with a reason too short to say why", { ...base, auth: { mode: "none", reason: "public" } }, /auth\.reason = "public": is required with mode "none": say in at least 20 characters/],
+    ["an unknown auth mode", { ...base, auth: { mode: "cognito" } as never }, /auth\.mode = "cognito": must be one of "iam", "apiKey", "none"/],
+    ["API keys without a usage plan", { ...base, auth: { mode: "apiKey", usagePlans: [] } }, /auth\.usagePlans = \[\]: must list at least one usage plan/],
+    ["a route asking for API keys on an IAM API", { ...base, routes: [{ ...one, auth: { mode: "apiKey" } }] }, /routes\[0\]\.auth\.mode = "apiKey": the API's auth is "iam"/],
+    ["a plan without a quota", { ...base, auth: { mode: "apiKey", usagePlans: [{ name: "free", throttle: { rateLimit: 1, burstLimit: 2 } } as never] } }, /auth\.usagePlans\[0\]\.quota = \(unset\): every plan caps each of its keys/],
+    ["a zero burst", { ...base, auth: { mode: "apiKey", usagePlans: [{ name: "free", throttle: { rateLimit: 1, burstLimit: 0 }, quota: { limit: 10, period: "DAY" } }] } }, /auth\.usagePlans\[0\]\.throttle\.burstLimit = 0: must be a whole number between 1 and/],
+    ["a quota period API Gateway lacks", { ...base, auth: { mode: "apiKey", usagePlans: [{ name: "free", throttle: { rateLimit: 1, burstLimit: 2 }, quota: { limit: 10, period: "YEAR" as never } }] } }, /auth\.usagePlans\[0\]\.quota\.period = "YEAR": must be one of "DAY", "WEEK", "MONTH"/],
+    ["an offset as large as the quota", { ...base, auth: { mode: "apiKey", usagePlans: [{ name: "free", throttle: { rateLimit: 1, burstLimit: 2 }, quota: { limit: 10, period: "DAY", offset: 10 } }] } }, /quota\.offset = 10: must be a whole number of requests, at least 0 and below quota\.limit/],
+    ["one key name in two plans", { ...base, auth: { mode: "apiKey", usagePlans: [{ ...plan("a"), keys: [{ name: "web" }] }, { ...plan("b"), keys: [{ name: "web" }] }] } }, /auth\.usagePlans\[1\]\.keys\[0\]\.name = "web": is used by another key of this API/],
+    ["a latency alarm past API Gateway's 29 s", { ...base, alarms: { latencyP99Ms: 60_000 } }, /alarms\.latencyP99Ms = 60000: must be a number between 1 and 29,000/],
   ];
 
   it.each(cases)("rejects %s", (_name, props, message) => {

@@ -46,7 +46,7 @@ describe("AthenaWorkgroup: validation names the field, the value and the allowed
     ["an unknown bucket mode", { ...base, resultsBucket: { mode: "import" } as never }, /resultsBucket\.mode = "import": must be "create" or "existing"/],
     ["a results prefix without a trailing slash", { ...base, resultsPrefix: "results" }, /resultsPrefix = "results": must be 1–256 characters of non-empty path segments ending with '\/'/],
     ["a results prefix with a leading slash", { ...base, resultsPrefix: "/results/" }, /resultsPrefix = "\/results\/": must be/],
-    ["a KMS key that is not an ARN", { ...base, encryption: { type: "SSE_KMS", kmsKeyArn: "alias/athena" } }, /encryption\.kmsKeyArn = "alias\/athena": must be a KMS key or alias ARN/],
+    ["a KMS key that is not an ARN", { ...base, encryption: { type: "SSE_KMS", kmsKeyArn: "alias/athena" } }, /encryption\.kmsKeyArn = "alias\/athena": must be a KMS key ARN/],
     ["CSE_KMS encryption", { ...base, encryption: { type: "CSE_KMS" } as never }, /encryption\.type = "CSE_KMS": must be one of "SSE_S3", "SSE_KMS"/],
     ["an expected owner that is not an account id", { ...base, expectedBucketOwner: "me" }, /expectedBucketOwner = "me": must be a 12-digit AWS account id/],
     ["a database name with a hyphen", { ...base, database: { name: "shop-db" } }, /database\.name = "shop-db": must be 1–255 characters of lowercase letters, digits and '_', starting with a letter/],

@@ -96,9 +96,16 @@ describe("customer KMS key ARN", () => {
         expect(() => resolveAthenaWorkgroupProps({ workgroupName: "wg", encryption: { type: "SSE_KMS", kmsKeyArn } })).not.toThrow();
       }
     });
-    expect(() => resolveDynamoTableProps({ tableName: "orders", partitionKey: { name: "id" }, encryption: { type: "CUSTOMER_MANAGED", kmsKeyArn: "k" } })).toThrow(/encryption\.kmsKeyArn = "k": must be a KMS key or alias ARN/);
+    // Modules that grant the key in IAM take key ARNs only (an alias ARN there authorizes nothing on the key).
+    expect(() => resolveDynamoTableProps({ tableName: "orders", partitionKey: { name: "id" }, encryption: { type: "CUSTOMER_MANAGED", kmsKeyArn: "k" } })).toThrow(/encryption\.kmsKeyArn = "k": must be a KMS key ARN/);
     expect(() => resolveRedisCacheProps({ name: "cache", network, kmsKeyArn: "k" })).toThrow(/kmsKeyArn = "k": must be a KMS key or alias ARN/);
-    expect(() => resolveAthenaWorkgroupProps({ workgroupName: "wg", encryption: { type: "SSE_KMS", kmsKeyArn: "k" } })).toThrow(/encryption\.kmsKeyArn = "k": must be a KMS key or alias ARN/);
+    expect(() => resolveAthenaWorkgroupProps({ workgroupName: "wg", encryption: { type: "SSE_KMS", kmsKeyArn: "k" } })).toThrow(/encryption\.kmsKeyArn = "k": must be a KMS key ARN/);
+  });
+
+  it("keyOnly: refuses alias ARNs, where the key is granted in IAM policies or named in a key policy", () => {
+    expect(reported((p) => checkKmsKeyArn(p, "kmsKeyArn", "arn:aws:kms:eu-west-1:123456789012:alias/cache", { keyOnly: true }))).toMatch(/must be a KMS key ARN .*an alias ARN does not authorize use of its key in IAM grants/);
+    expect(reported((p) => checkKmsKeyArn(p, "kmsKeyArn", KEY_ARN, { keyOnly: true }))).toBe("");
+    expect(reported((p) => checkKmsKeyArn(p, "kmsKeyArn", "${aws_kms_key.k.arn}", { keyOnly: true }))).toBe("");
   });
 });
 

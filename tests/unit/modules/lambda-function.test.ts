@@ -160,6 +160,20 @@ describe("LambdaFunction: options", () => {
     expect(policyOf(json).Statement.find((s) => s.Sid === "XRay")).toEqual({ Sid: "XRay", Effect: "Allow", Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Resource: "*" });
   });
 
+  it("encrypts its environment and its log group with customer managed keys, the role allowed to decrypt the environment", () => {
+    const envKey = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+    const logKey = "arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-8888-9999-000000000000";
+    const { json } = synthFn({ environment: { MODE: "prod" }, environmentKmsKeyArn: envKey, logGroupKmsKeyArn: logKey });
+    expect(onlyResource(json, "aws_lambda_function").kms_key_arn).toBe(envKey);
+    expect(onlyResource(json, "aws_cloudwatch_log_group").kms_key_id).toBe(logKey);
+    expect(policyOf(json).Statement.find((s) => s.Sid === "EnvironmentKey")).toEqual({ Sid: "EnvironmentKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: envKey });
+  });
+
+  it("exposes its alarms (errors, throttles, P99 duration) for composite alarms to follow", () => {
+    const { built } = synthFn();
+    expect([built.alarms!.errors.alarmNameInput, built.alarms!.throttles.alarmNameInput, built.alarms!.durationP99!.alarmNameInput]).toEqual(["forecast-errors", "forecast-throttles", "forecast-duration-p99"]);
+  });
+
   it("publishes versions behind a `live` alias, with provisioned concurrency on the alias", () => {
     const { json, built } = synthFn({ provisionedConcurrency: 3 });
     const fn = onlyResource(json, "aws_lambda_function");
@@ -467,6 +481,8 @@ describe("LambdaFunction: validation names the field, the value and the allowed 
     ["six security groups", { vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: Array.from({ length: 6 }, (_, i) => `sg-0123456789abcdef${i}`) } }, /vpc\.securityGroupIds = .*: must list 1–5 security group ids/],
     ["a P99 alarm above the timeout", { timeout: 5, alarms: { durationP99Ms: 6000 } }, /alarms\.durationP99Ms = 6000: must be a number between 1 and 5,000/],
     ["an alarm topic that is not an SNS ARN", { alarms: { snsTopicArn: "oncall" } }, /alarms\.snsTopicArn = "oncall": must be an SNS topic ARN/],
+    ["an environment key given by alias (IAM grants on an alias authorize nothing)", { environmentKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/env" }, /environmentKmsKeyArn = .*: must be a KMS key ARN/],
+    ["a log key that is not an ARN", { logGroupKmsKeyArn: "logs-key" }, /logGroupKmsKeyArn = "logs-key": must be a KMS key ARN/],
   ];
 
   it.each(cases)("rejects %s", (_name, extra, message) => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const MODULES = ["api-cache", "athena-workgroup", "dynamodb-table", "lambda-function", "network", "nodejs-bundle", "redis-cache"];
+const MODULES = ["alarm-topic", "api-cache", "athena-workgroup", "dynamodb-table", "kms-key", "lambda-function", "network", "nodejs-bundle", "redis-cache"];
 
 /** Specifiers a file imports or re-exports at run time (type-only imports are erased). */
 function runtimeImports(file: string): string[] {

@@ -93,13 +93,28 @@ describe("npm run synth (scripts/synth.ts)", () => {
     // shows an app's stderr as [ERROR] lines); the report follows it.
     const lines = stdout.trim().split("\n").filter((l) => !l.startsWith("nodejs-bundle: built "));
     const stacks = ["analytics-dev", "analytics-prod", "analytics-staging", "bootstrap-nonprod", "bootstrap-prod", "conversation-memory-dev", "conversation-memory-prod", "conversation-memory-staging", "weather-forecast-dev", "weather-forecast-prod", "weather-forecast-staging"];
-    expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[0])).toEqual(stacks);
-    for (const line of lines.slice(0, -1)) {
+    // Each stack's line is followed by its policy table (indented).
+    const stackLines = lines.slice(0, -1).filter((l) => !l.startsWith("  "));
+    expect(stackLines.map((l) => l.split(/\s+/)[0])).toEqual(stacks);
+    for (const line of stackLines) {
       expect(line).toMatch(/^[\w-]+\s+\d+ resources {2}\$[\d,]+\.\d\d\/month \(\$[\d,]+\.\d\d fixed \+ \$[\d,]+\.\d\d usage(; \$[\d,]+\.\d\d at unconfirmed prices †)?\), (capacity ok|capacity: \d+ too low \(warns\)|no workload) {2}\S+\/stacks\/[\w-]+\/cdk\.tf\.json$/);
     }
     expect(lines.at(-1)).toMatch(
       /^synth: (\d+) ms app time \((\d+) ms bundling the app, (\d+) ms loading modules and providers, (\d+) ms constructing and writing 11 stacks, (-?\d+) ms starting and stopping its thread\)$/,
     );
+  });
+
+  it("prints each stack's policy table: staging and prod enforce it with no violation, dev prints what it relaxes and why", () => {
+    const tableOf = (stack: string) => stdout.slice(stdout.indexOf(`\n${stack} `)).split("\n").slice(2).join("\n").split(/\n(?! )/)[0]!;
+    for (const stack of ["analytics-prod", "analytics-staging", "weather-forecast-prod", "weather-forecast-staging", "bootstrap-prod", "bootstrap-nonprod"]) {
+      expect(tableOf(stack)).toMatch(/^ {2}policy pack: \d+ of \d+ rules apply to \d+ resources: 0 violations, \d+ suppressed \(enforced\)$/m);
+    }
+    const dev = tableOf("weather-forecast-dev");
+    expect(dev).toMatch(/\(not enforced\)$/m);
+    expect(dev).toMatch(/^ {2}relaxed {4}customerManagedKeys \(CKV_AWS_119, .*\): dev holds test data only/m);
+    expect(dev).toMatch(/^ {2}rule +checked +pass +fail +suppressed +relaxed +n\/a +checks$/m);
+    // Every suppression with its reason and what it waived.
+    expect(tableOf("analytics-prod")).toMatch(/^ {2}suppressed CKV_AWS_117 at analytics-prod\/query-function: reaches only AWS APIs .* \[waives aws_lambda_function\.query-function_D05C2FF0\]$/m);
   });
 
   it("prints the app's warnings to stderr: dev's capacity bounds, which dev does not enforce", () => {

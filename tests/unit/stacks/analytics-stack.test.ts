@@ -40,7 +40,7 @@ interface Statement {
 }
 
 describe("analytics stack: Athena workgroup and tables", () => {
-  it.each(ENVIRONMENTS)("%s: an enforced engine-v3 workgroup with the environment's scan cutoff and CloudWatch metrics", (env) => {
+  it.each(ENVIRONMENTS)("%s: an enforced engine-v3 workgroup with the environment's scan cutoff and CloudWatch metrics, results under the stack's key (SSE-S3 in dev)", (env) => {
     const wg = onlyResource(synthesized[env], "aws_athena_workgroup");
     expect(wg).toMatchObject({
       name: `analytics-${env}`,
@@ -52,7 +52,7 @@ describe("analytics stack: Athena workgroup and tables", () => {
         requester_pays_enabled: false,
         bytes_scanned_cutoff_per_query: analyticsEnvironments[env].workgroup.bytesScannedCutoffPerQuery,
         engine_version: { selected_engine_version: "Athena engine version 3" },
-        result_configuration: { encryption_configuration: { encryption_option: "SSE_S3" } },
+        result_configuration: { encryption_configuration: env === "dev" ? { encryption_option: "SSE_S3" } : { encryption_option: "SSE_KMS", kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\.data-key_.*\.arn\}$/) } },
       },
     });
   });
@@ -144,9 +144,10 @@ describe("analytics stack: query function", () => {
 
   it("may run queries in its workgroup, read the catalog and the orders prefix, and use the results prefix — nothing broader", () => {
     const all = (JSON.parse(onlyResource(json, "aws_iam_role_policy").policy as string) as { Statement: Statement[] }).Statement;
-    // Besides the function's own log streams (Sid Logs, from the lambda-function module):
-    const statements = all.filter((s) => s.Sid !== "Logs");
-    expect(statements.length).toBe(all.length - 1);
+    // Besides the function's own log streams and X-Ray segments (from the lambda-function module; X-Ray's write
+    // actions take no resource) and its environment key:
+    const statements = all.filter((s) => !["Logs", "XRay", "EnvironmentKey"].includes(s.Sid));
+    expect(statements.length).toBe(all.length - 3);
     const athena = statements.find((s) => s.Action.includes("athena:StartQueryExecution"))!;
     expect(athena.Resource).toBe(`\${aws_athena_workgroup.${workgroup}.arn}`);
     expect(athena.Action).toEqual(expect.arrayContaining(["athena:GetQueryExecution", "athena:GetQueryResults"]));

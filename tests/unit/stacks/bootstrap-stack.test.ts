@@ -173,9 +173,10 @@ describe("bootstrap stack: GitHub OIDC", () => {
     expect(statement(guard, "NoStateBucketChanges").Action).toEqual(expect.arrayContaining(["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:PutBucketVersioning"]));
   });
 
-  it("outputs the bucket and every role ARN under static names", () => {
+  it("outputs the bucket, every role ARN and every alarm topic under static names", () => {
     expect(Object.keys(nonprod.output ?? {}).sort()).toEqual([
-      "apigateway-cloudwatch-role-arn", "dev-apply-role-arn", "dev-plan-role-arn", "github-oidc-provider-arn", "staging-apply-role-arn", "staging-plan-role-arn", "state-bucket-name", "state-region",
+      "apigateway-cloudwatch-role-arn", "dev-alarm-topic-arn", "dev-apply-role-arn", "dev-plan-role-arn", "github-oidc-provider-arn",
+      "staging-alarm-topic-arn", "staging-apply-role-arn", "staging-plan-role-arn", "state-bucket-name", "state-region",
     ]);
   });
 });

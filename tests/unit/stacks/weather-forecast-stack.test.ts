@@ -116,11 +116,15 @@ describe("weather-forecast stack: forecast function", () => {
       Action: ["elasticache:Connect"],
       Resource: [`\${aws_elasticache_replication_group.${nameOf(json, "aws_elasticache_replication_group")}.arn}`, `\${aws_elasticache_user.${nameOf(json, "aws_elasticache_user")}.arn}`],
     });
-    expect(policy.Statement.flatMap((st) => st.Action).filter((a) => a.startsWith("secretsmanager:") || a.startsWith("kms:"))).toEqual([]);
+    expect(policy.Statement.flatMap((st) => st.Action).filter((a) => a.startsWith("secretsmanager:"))).toEqual([]);
+    // KMS only for the stack's data key (the table's customer managed key), never for a secret.
+    const dataKey = `\${aws_kms_key.${Object.keys(resourcesOf(json, "aws_kms_key")).find((k) => k.startsWith("data-key"))}.arn}`;
+    for (const st of policy.Statement.filter((s) => s.Action.some((a) => a.startsWith("kms:")))) expect([st.Resource].flat()).toEqual([dataKey]);
     expect(resourcesOf(json, "aws_secretsmanager_secret")).toEqual({});
     const wildcard = policy.Statement.filter((st) => st.Resource === "*" || (Array.isArray(st.Resource) && st.Resource.includes("*")));
-    // Only the ENI actions of VPC-attached Lambda functions, which AWS does not scope to resources.
+    // Only X-Ray's writes and the ENI actions of VPC-attached Lambda functions, which AWS does not scope to resources.
     expect(wildcard.flatMap((st) => st.Action)).toEqual([
+      "xray:PutTelemetryRecords", "xray:PutTraceSegments",
       "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses",
     ]);
   });
