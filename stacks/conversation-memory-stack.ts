@@ -86,9 +86,10 @@ export class ConversationMemoryStack extends TerraformStack {
       vpc: this.network?.placement,
       alarms: { snsTopicArn: config.alarmTopicArn },
     });
-    // Exactly what the function does: PutItem (append) and Query (context's day shards) on the history table, Query on
-    // its two indexes; BatchWriteItem (band items) on the embeddings table and Query on SimilarityIndex. No Scan, no
-    // GetItem, no delete, nothing on an index it does not read.
+    // Exactly what the function does: PutItem (append) and Query (the day shards of …/messages, and of …/context when
+    // UserTimeIndex is behind an append) on the history table, Query on its two indexes (UserTimeIndex: …/context;
+    // SessionIndex: sessions); BatchWriteItem (band items) on the embeddings table and Query on SimilarityIndex. No
+    // Scan, no GetItem, no delete, nothing on an index it does not read.
     this.history.grant(this.memoryFunction, { table: ["PutItem", "Query"], queryIndexes: ["UserTimeIndex", "SessionIndex"] });
     this.embeddings.grant(this.memoryFunction, { table: ["BatchWriteItem"], queryIndexes: ["SimilarityIndex"] });
     this.memoryFunction.addToPolicy({ sid: "CursorKeyMac", actions: ["kms:GenerateMac"], resources: [this.cursorKey.arn] });

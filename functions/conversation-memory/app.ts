@@ -8,8 +8,9 @@ import type { MemoryService } from "./service.js";
 /**
  * The HTTP face of the memory API (API Gateway REST proxy events), every route under `/memory/users/{userId}`:
  *
- * - `GET  …/context?limit=50&days=7&cursor=` — the newest messages of the last `days` days: 200 `{ messages, next?, meta }`;
- * - `GET  …/messages?from=&to=&limit=&cursor=` — messages in a time range (UserTimeIndex): 200;
+ * - `GET  …/context?limit=50&days=7&cursor=` — the newest messages of the last `days` days, summaries (UserTimeIndex):
+ *   200 `{ messages, next?, meta }`;
+ * - `GET  …/messages?from=&to=&limit=&order=&cursor=` — whole messages in a time range (the table's day shards): 200;
  * - `GET  …/sessions/{sessionId}/messages?limit=&cursor=` — a session's messages (SessionIndex): 200, 404 when the
  *   user has none in it;
  * - `POST …/messages` `{ sessionId, role, content, summary?, tokens?, timestamp?, embedding? }` — append: 201
@@ -50,7 +51,7 @@ export function createMemoryApp(o: MemoryAppOptions): MemoryHandler {
         }
         case `GET ${BASE}/messages`: {
           const user = userId();
-          const { page, meta } = await o.service.rangeMessages(user, parseRangeParams(q, mq));
+          const { page, meta } = await o.service.rangeMessages(user, parseRangeParams(q, mq, o.maxDays));
           return jsonResponse(200, { ...page, meta });
         }
         case `GET ${BASE}/sessions/{sessionId}/messages`: {

@@ -10,6 +10,10 @@
  * append. When L2 cannot answer, the read bypasses the cache (DynamoDB answers); when an append cannot write the
  * new generation, answers cached before it may be served until their TTL (MEMORY_CACHE_TTL_SECONDS), and the
  * append says so (`invalidated: false`).
+ *
+ * A generation may carry a mark: the id of the append that made it (`<random>.<message id>`). A reader of an
+ * eventually consistent index checks its answer against it (service.ts, recent context): an index that does not yet
+ * hold the latest append must not have its answer cached under the generation that append created.
  */
 import { randomBytes } from "node:crypto";
 import type { L2Cache } from "../lib/cache/l2.js";
@@ -44,10 +48,17 @@ export class Generations {
     }
   }
 
-  /** A new generation for the user; false when it could not be written. */
-  async bump(userId: string): Promise<boolean> {
+  /** The mark a generation carries (the id of the append that made it), if any. */
+  static markOf(generation: string): string | undefined {
+    const dot = generation.indexOf(".");
+    return dot < 0 ? undefined : generation.slice(dot + 1);
+  }
+
+  /** A new generation for the user, carrying `mark` when given; false when it could not be written. */
+  async bump(userId: string, mark?: string): Promise<boolean> {
     const now = (this.options.clock ?? Date.now)();
-    const token = randomBytes(9).toString("base64url");
+    const random = randomBytes(9).toString("base64url");
+    const token = mark === undefined ? random : `${random}.${mark}`;
     try {
       await this.l2.set(Generations.key(userId), { value: token, freshUntil: now + this.options.ttlMs, staleUntil: now + this.options.ttlMs });
       return true;

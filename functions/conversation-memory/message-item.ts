@@ -36,7 +36,10 @@ export const EMBEDDINGS = { partitionKey: "user_chunk", sortKey: "embedding_id",
  * Each list is exactly what the index's one query reads; role and timestamp come from the keys.
  */
 export const INDEX_PROJECTIONS = {
-  /** GET …/messages?from&to (a user's messages in a time range): summary and tokens to build a context, session_id to group them. */
+  /**
+   * GET …/context (a user's recent messages, newest first): summary and tokens to build a context, session_id to
+   * group them — exactly what the route answers (see CONTEXT_ATTRIBUTES), so its one Query reads small entries.
+   */
   UserTimeIndex: ["summary", "tokens", "session_id"],
   /** GET …/sessions/{id}/messages: the transcript's summaries and content hashes (clients dedupe and verify with them). */
   SessionIndex: ["summary", "content_hash"],
@@ -44,8 +47,19 @@ export const INDEX_PROJECTIONS = {
   SimilarityIndex: ["vector", "summary"],
 } as const;
 
-/** What GET …/context reads from the table's day shards (it cannot read less from the table: see query.ts). */
-export const CONTEXT_ATTRIBUTES = ["timestamp_type", "summary", "tokens", "session_id"] as const;
+/**
+ * What GET …/context answers per message: its id (`timestamp_type`, a table key, so in every index entry) and
+ * UserTimeIndex's projection — role and timestamp come from the id. The route's Query asks UserTimeIndex for exactly
+ * these; the same list reads the day shards when the index has not caught up with an append (service.ts).
+ */
+export const CONTEXT_ATTRIBUTES = [HISTORY.sortKey, ...INDEX_PROJECTIONS.UserTimeIndex] as const;
+
+/**
+ * What GET …/messages?from&to answers per message: the whole message but its keys' parts and `ttl`. Only the table
+ * holds `content`, so this route reads the day shards; the projection cuts bytes on the wire, not read units (a
+ * table read is billed for whole items).
+ */
+export const MESSAGE_ATTRIBUTES = [HISTORY.sortKey, "session_id", "content", "summary", "tokens", "content_hash"] as const;
 
 export interface Message {
   readonly userId: string;
@@ -90,6 +104,36 @@ export function contentHash(content: string): string {
 
 export function historyKey(userId: string, timestamp: string, role: Role): Item {
   return { user_date: { S: userDate(userId, dayOf(timestamp)) }, timestamp_type: { S: timestampType(timestamp, role) } };
+}
+
+/** The table key of the user's message `id` (its `timestamp_type`): where a Query of its day shard resumes after it. */
+export function historyKeyOfId(userId: string, id: string): Item {
+  return { user_date: { S: userDate(userId, dayOf(id)) }, timestamp_type: { S: id } };
+}
+
+/** The key of a message's UserTimeIndex entry (index keys and table keys): where a Query of the index resumes after it. */
+export function userTimeIndexKey(userId: string, id: string): Item {
+  return { user_id: { S: userId }, timestamp: { S: parseTimestampType(id).timestamp }, ...historyKeyOfId(userId, id) };
+}
+
+/** The first instant of a UTC day, as a fixed-width timestamp. */
+export const dayStart = (day: string): string => `${day}T00:00:00.000000Z`;
+
+/** The UTC day `n` days after `day` (before, for negative `n`). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** How many UTC days the timestamps `from` to `to` touch, both days included (0 when `to` is before `from`). */
+export function daySpan(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(dayOf(to)) - Date.parse(dayOf(from))) / 86_400_000) + 1);
+}
+
+/** The UTC days of the timestamps `from` to `to`, both included, oldest first. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = dayOf(from); day <= dayOf(to); day = addDays(day, 1)) days.push(day);
+  return days;
 }
 
 export function historyItem(m: Message, ttlEpochSeconds: number): Item {

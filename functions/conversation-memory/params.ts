@@ -4,7 +4,7 @@
  */
 import { BadRequestError } from "../lib/http.js";
 import type { Problem } from "../lib/http.js";
-import { normalizeTimestamp, ROLES } from "./message-item.js";
+import { daySpan, normalizeTimestamp, ROLES } from "./message-item.js";
 import type { Role } from "./message-item.js";
 import type { AppendInput } from "./service.js";
 
@@ -75,11 +75,15 @@ export function parseSessionParams(query: Query, multi: MultiQuery): { limit: nu
   return params(query, multi, ["limit", "cursor"], (get, c) => ({ limit: int(c, get, "limit", 100, 1, 500), cursor: cursorParam(c, get) }), "GET …/sessions/{sessionId}/messages");
 }
 
-export function parseRangeParams(query: Query, multi: MultiQuery): { from: string; to: string; limit: number; cursor?: string } {
+/**
+ * GET …/messages: `from` and `to` (required, UTC, from ≤ to) spanning at most `maxDays` UTC days — the route reads one
+ * day shard per day at most —, `limit`, `order` (`oldest` first, the default, or `newest`), `cursor`.
+ */
+export function parseRangeParams(query: Query, multi: MultiQuery, maxDays: number): { from: string; to: string; limit: number; order: "oldest" | "newest"; cursor?: string } {
   return params(
     query,
     multi,
-    ["from", "to", "limit", "cursor"],
+    ["from", "to", "limit", "order", "cursor"],
     (get, c) => {
       const time = (name: string) => {
         const raw = get(name);
@@ -90,7 +94,10 @@ export function parseRangeParams(query: Query, multi: MultiQuery): { from: strin
       const from = time("from");
       const to = time("to");
       if (from && to && from > to) c.add("to", to, `must not be before from (${from})`);
-      return { from, to, limit: int(c, get, "limit", 100, 1, 500), cursor: cursorParam(c, get) };
+      else if (from && to && daySpan(from, to) > maxDays) c.add("to", to, `must be within ${maxDays} UTC days of from (${from}, its day counted): the route reads one day shard per day`);
+      const order = get("order") ?? "oldest";
+      if (order !== "oldest" && order !== "newest") c.add("order", order, "must be oldest or newest");
+      return { from, to, limit: int(c, get, "limit", 100, 1, 500), order: order === "newest" ? "newest" : "oldest", cursor: cursorParam(c, get) };
     },
     "GET …/messages",
   );

@@ -93,7 +93,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   }
 
   if (options.sections.has("memory")) {
-    log("bench: conversation memory (v1 vs v2: recent context, similarity search, partitions per hour)");
+    log("bench: conversation memory (v1 vs v2: recent context, similarity search, partition keys per hour, day and week)");
     memory = await runMemorySection({ delayMs: options.delayMs, jitterMs: options.jitterMs, counts: plan.memory, log });
   }
 

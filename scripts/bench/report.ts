@@ -216,9 +216,9 @@ export function memoryTables(m: MemoryResults): string {
   const vs = (row: { p50: number; p99: number }, base: { p50: number; p99: number } | undefined) => (base ? `${times(base.p50 / row.p50)} / ${times(base.p99 / row.p99)}` : "—");
   const ctxBase = m.context.rows.find((r) => r.scenario.startsWith("v1"));
   const context = table(
-    ["scenario", "p50 ms", "p99 ms", "Queries/read", "RCU/read", "p50 / p99 vs v1", "note"],
-    m.context.rows.map((r) => [r.scenario, ms(r.p50), ms(r.p99), rt(r.queries), rt(r.rcu), r === ctxBase ? "1× / 1×" : vs(r, ctxBase), r.note]),
-    ["l", "r", "r", "r", "r", "r", "l"],
+    ["scenario", "p50 ms", "p99 ms", "Queries/read", "RCU/read (ConsumedCapacity)", "RCU/read (DynamoDB's rule)", "p50 / p99 vs v1", "each message holds", "note"],
+    m.context.rows.map((r) => [r.scenario, ms(r.p50), ms(r.p99), rt(r.queries), rt(r.rcu), rt(r.rcuByRule), r === ctxBase ? "1× / 1×" : vs(r, ctxBase), r.answer, r.note]),
+    ["l", "r", "r", "r", "r", "r", "r", "l", "l"],
   );
   const simBase = m.similar.rows.find((r) => r.scenario.startsWith("v1"));
   const similar = table(
@@ -226,10 +226,12 @@ export function memoryTables(m: MemoryResults): string {
     m.similar.rows.map((r) => [r.scenario, ms(r.p50), ms(r.p99), rt(r.queries), rt(r.rcu), rt(r.candidates), r.recallAt10.toFixed(3), r === simBase ? "1× / 1×" : vs(r, simBase), r.note]),
     ["l", "r", "r", "r", "r", "r", "r", "r", "l"],
   );
+  const n = (x: number) => x.toLocaleString("en-US");
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const partitions = table(
-    ["table or index", "design", "distinct partition keys written", "hottest key's share of writes"],
-    m.partitions.rows.map((r) => [r.table, r.design, r.distinctKeys.toLocaleString("en-US"), `${(r.hottestKeyShare * 100).toFixed(1)} %`]),
-    ["l", "l", "r", "r"],
+    ["table or index", "design", "keys, 1 hour", "keys, 1 day", `keys, ${m.partitions.days} days`, "hottest key, 1 hour", "hottest key, 1 day", `hottest key, ${m.partitions.days} days`],
+    m.partitions.rows.map((r) => [r.table, r.design, n(r.distinctKeys.hour), n(r.distinctKeys.day), n(r.distinctKeys.week), pct(r.hottestKeyShare.hour), pct(r.hottestKeyShare.day), pct(r.hottestKeyShare.week)]),
+    ["l", "l", "r", "r", "r", "r", "r", "r"],
   );
   return [
     `Conversation memory: recent context (${m.context.messages} messages across ${m.context.days} day-shards; concurrency 1)`,
@@ -240,7 +242,7 @@ export function memoryTables(m: MemoryResults): string {
     "",
     similar,
     "",
-    `Partition keys written in one hour: ${m.partitions.writesPerHour.toLocaleString("en-US")} appends by ${m.partitions.users.toLocaleString("en-US")} users (Zipf 1.1), each with an embedding`,
+    `Partition keys written: ${n(m.partitions.writesPerHour)} appends an hour for ${m.partitions.days} days by ${n(m.partitions.users)} users (Zipf 1.1), each with an embedding; distinct keys and the hottest key's share of the writes in the first hour, the first day and the ${m.partitions.days} days`,
     "",
     partitions,
   ].join("\n");

@@ -108,12 +108,19 @@ describe("npm run bench -- --quick (tiny counts)", () => {
 
   it("ran the memory section: v1 and v2 rows for context and similarity, recall in [0, 1], partition counts", () => {
     const m = results.memory!;
-    expect(m.context.rows.map((r) => r.scenario.slice(0, 2))).toEqual(["v1", "v2", "v2", "v2", "v2"]);
+    expect(m.context.rows.map((r) => r.scenario.slice(0, 2))).toEqual(["v1", "v2", "v2", "v2", "v2", "v2"]);
     for (const r of [...m.context.rows, ...m.similar.rows]) expect([r.p50, r.p99, r.queries, r.rcu].every(finite), r.scenario).toBe(true);
-    expect(m.context.rows[1]!.queries).toBe(7);
+    // v1, the index, the day shards (eventually, strongly consistent), warm L1, warm Redis: Queries per read, and
+    // the read units dynalite reported equal to DynamoDB's rule applied to what each request read.
+    expect(m.context.rows.map((r) => r.queries)).toEqual([1, 1, 7, 7, 0, 0]);
+    for (const r of m.context.rows) expect(r.rcu, r.scenario).toBe(r.rcuByRule);
+    expect(m.context.rows[1]!.rcu).toBeLessThan(m.context.rows[0]!.rcu);
     for (const r of m.similar.rows) expect(r.recallAt10).toBeGreaterThanOrEqual(0);
     expect(m.similar.rows.find((r) => r.scenario.startsWith("v1"))!.recallAt10).toBe(1);
     expect(m.partitions.rows.length).toBe(6);
+    const keys = (table: string) => m.partitions.rows.find((r) => r.table.startsWith(table))!.distinctKeys;
+    expect(keys("v2 history").hour).toBe(keys("v1 history").hour); // one UTC date per user in an hour
+    expect(keys("v2 history").week).toBe(m.partitions.days * keys("v1 history").week);
     expect(run.stdout).toContain("Conversation memory: recent context");
   });
 

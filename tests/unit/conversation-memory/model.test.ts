@@ -2,9 +2,26 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../functions/lib/env.js";
 import { readMemoryConfig } from "../../../functions/conversation-memory/config.js";
 import { chunkOf, cosine, RandomHyperplaneLsh } from "../../../functions/conversation-memory/lsh.js";
-import { embeddingItems, historyItem, messageIdOfEmbedding, normalizeTimestamp, timestampOf } from "../../../functions/conversation-memory/message-item.js";
+import { Generations } from "../../../functions/conversation-memory/generations.js";
+import {
+  addDays,
+  CONTEXT_ATTRIBUTES,
+  daysBetween,
+  daySpan,
+  embeddingItems,
+  HISTORY,
+  historyItem,
+  INDEX_PROJECTIONS,
+  MESSAGE_ATTRIBUTES,
+  messageIdOfEmbedding,
+  normalizeTimestamp,
+  timestampOf,
+  userTimeIndexKey,
+} from "../../../functions/conversation-memory/message-item.js";
+import { lacks } from "../../../functions/conversation-memory/service.js";
+import type { Item } from "../../../functions/lib/dynamo/keys.js";
 import { decodeVector, encodeVector } from "../../../functions/conversation-memory/vector-codec.js";
-import { parseAppend } from "../../../functions/conversation-memory/params.js";
+import { parseAppend, parseRangeParams } from "../../../functions/conversation-memory/params.js";
 import { BadRequestError } from "../../../functions/lib/http.js";
 
 const tables = { MEMORY_HISTORY_TABLE: "hist", MEMORY_EMBEDDINGS_TABLE: "emb" };
@@ -49,6 +66,84 @@ describe("items and keys", () => {
     const v = Array.from({ length: 384 }, (_, i) => Math.sin(i) / 3);
     expect(Array.from(decodeVector(encodeVector(v), 384))).toEqual(Array.from(Float32Array.from(v)));
     expect(() => decodeVector(encodeVector(v), 128)).toThrow(/384 dimensions; this index uses 128/);
+  });
+});
+
+describe("what each route reads", () => {
+  const keys = [HISTORY.partitionKey, HISTORY.sortKey, "user_id", "timestamp"];
+
+  it("UserTimeIndex projects exactly what GET …/context answers: its Query asks for nothing the index lacks, and the index holds nothing the route drops", () => {
+    const beyondKeys = CONTEXT_ATTRIBUTES.filter((a) => !keys.includes(a));
+    expect(new Set(beyondKeys)).toEqual(new Set(INDEX_PROJECTIONS.UserTimeIndex));
+    expect(CONTEXT_ATTRIBUTES).toContain(HISTORY.sortKey); // the id; role and timestamp come from it
+  });
+
+  it("content is in no index: GET …/messages (whole messages) must read the table", () => {
+    for (const projected of Object.values(INDEX_PROJECTIONS)) expect(projected).not.toContain("content");
+    expect(MESSAGE_ATTRIBUTES).toContain("content");
+  });
+
+  it("an index Query resumes after a message at its index entry's key (index keys and table keys)", () => {
+    expect(userTimeIndexKey("alice", "2026-01-05T23:59:59.999999Z#user")).toEqual({
+      user_id: { S: "alice" },
+      timestamp: { S: "2026-01-05T23:59:59.999999Z" },
+      user_date: { S: "alice#2026-01-05" },
+      timestamp_type: { S: "2026-01-05T23:59:59.999999Z#user" },
+    });
+  });
+
+  it("days: a range's UTC days, counted without listing them", () => {
+    expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+    expect(daysBetween("2026-02-27T23:00:00.000000Z", "2026-03-01T00:00:00.000000Z")).toEqual(["2026-02-27", "2026-02-28", "2026-03-01"]);
+    expect(daySpan("2026-02-27T23:00:00.000000Z", "2026-03-01T00:00:00.000000Z")).toBe(3);
+    expect(daySpan("0001-01-01T00:00:00.000000Z", "9999-12-31T00:00:00.000000Z")).toBe(3_652_059);
+  });
+});
+
+describe("an index answer checked against the generation's append", () => {
+  const item = (id: string): Item => ({ timestamp_type: { S: id } });
+  const page = ["2026-03-10T11:00:00.000000Z#user", "2026-03-10T10:00:00.000000Z#assistant", "2026-03-10T09:00:00.000000Z#user"].map(item);
+  const window = { from: "2026-03-09T00:00:00.000000Z", limit: 3 };
+
+  it("lacks an append that belongs on the page and is not there", () => {
+    expect(lacks(page, "2026-03-10T11:30:00.000000Z#user", window)).toBe(true);
+    expect(lacks(page.slice(0, 2), "2026-03-10T09:30:00.000000Z#user", window)).toBe(true); // a short page: it belongs
+  });
+
+  it("does not lack an append it holds, one older than a full page, one before the window or at/after a cursor", () => {
+    expect(lacks(page, "2026-03-10T10:00:00.000000Z#assistant", window)).toBe(false);
+    expect(lacks(page, "2026-03-10T08:00:00.000000Z#user", window)).toBe(false);
+    expect(lacks([], "2026-03-08T12:00:00.000000Z#user", window)).toBe(false);
+    expect(lacks(page, "2026-03-10T12:00:00.000000Z#user", { ...window, before: "2026-03-10T11:30:00.000000Z#user" })).toBe(false);
+  });
+
+  it("a generation carries the id of the append that made it; the initial one carries none", () => {
+    expect(Generations.markOf("AbC-_x.2026-03-10T11:30:00.000000Z#user")).toBe("2026-03-10T11:30:00.000000Z#user");
+    expect(Generations.markOf("AbC-_x")).toBeUndefined();
+    expect(Generations.markOf("0")).toBeUndefined();
+  });
+});
+
+describe("GET …/messages parameters", () => {
+  const q = (query: Record<string, string>) => parseRangeParams(query, null, 31);
+  const problems = (query: Record<string, string>) => {
+    try {
+      q(query);
+    } catch (err) {
+      return (err as BadRequestError).problems;
+    }
+    return [];
+  };
+
+  it("oldest first by default; newest on request", () => {
+    expect(q({ from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z" })).toEqual({ from: "2026-03-01T00:00:00.000000Z", to: "2026-03-02T00:00:00.000000Z", limit: 100, order: "oldest", cursor: undefined });
+    expect(q({ from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z", order: "newest" }).order).toBe("newest");
+  });
+
+  it("a range over MEMORY_MAX_DAYS UTC days (one Query per day) is a 400 naming `to`, and so is an unknown order", () => {
+    expect(q({ from: "2026-03-01T00:00:00Z", to: "2026-03-31T23:59:59Z" }).to).toBe("2026-03-31T23:59:59.000000Z"); // 31 days
+    expect(problems({ from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z" })).toEqual([{ field: "to", value: "2026-04-01T00:00:00.000000Z", allowed: expect.stringContaining("within 31 UTC days") }]);
+    expect(problems({ from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z", order: "up" }).map((p) => p.field)).toEqual(["order"]);
   });
 });
 
