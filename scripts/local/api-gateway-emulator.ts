@@ -201,7 +201,9 @@ export async function startApiGatewayEmulator(options: {
     if (!socket.writable) return;
     const [status, message] = err.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"] : [400, "Bad Request"];
     const body = JSON.stringify({ message });
-    socket.end(`HTTP/1.1 ${status} ${message}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    // A response to HEAD has no body, even here (the request line is what Node read of it).
+    const head = (err as { rawPacket?: Buffer }).rawPacket?.toString("latin1", 0, 5) === "HEAD ";
+    socket.end(`HTTP/1.1 ${status} ${message}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${head ? "" : body}`);
   });
   const { baseUrl, close } = await listenLocal(server, options);
   return {
