@@ -23,7 +23,8 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  *
  * Only complete (200) responses say `Cache-Control: public, max-age=<stage TTL>`; partial and failed ones say
  * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
- * served from the stage cache until its TTL ends (see the forecast API README).
+ * served from the stage cache until its TTL ends (see the forecast API README). Any spelling of a city list but
+ * the canonical one is a 308 to it (`toCanonical`).
  */
 export interface ForecastAppOptions {
   read: (cityIds: readonly string[], deadline: Deadline) => Promise<ForecastRead>;
