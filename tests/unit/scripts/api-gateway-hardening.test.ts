@@ -121,7 +121,7 @@ describe("local API Gateway emulator: cannot be knocked over", () => {
     const chars = "abcXYZ019-._~!$&'()*+,;=:@";
     const piece = (): string => {
       const r = random();
-      if (r < 0.2) return `%${pick("0123456789ABCDEFabcdefzZ%")}${pick("0123456789ABCDEFabcdefzZ")}`;
+      if (r < 0.2) return `%${pick([..."0123456789ABCDEFabcdefzZ%"])}${pick([..."0123456789ABCDEFabcdefzZ"])}`;
       if (r < 0.25) return "%";
       return pick([...chars]);
     };
