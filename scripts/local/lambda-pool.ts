@@ -30,9 +30,18 @@ export class LambdaPool {
   private readonly busy = new Set<LambdaContainer>();
   /** Invocations refused at the concurrency limit. */
   throttles = 0;
+  private next = 0;
 
   constructor(
-    private readonly options: LambdaContainerOptions & { /** The function's concurrency limit. @default 10 */ concurrency?: number },
+    private readonly options: LambdaContainerOptions & {
+      /** The function's concurrency limit. @default 10 */
+      concurrency?: number;
+      /**
+       * At the limit, wait for a container instead of throttling: not what Lambda does, for benchmarks that measure
+       * a fixed number of warm containers under more concurrent requests. @default false (throttle, as Lambda)
+       */
+      queueWhenFull?: boolean;
+    },
   ) {
     const concurrency = options.concurrency ?? 10;
     if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000)) {
@@ -55,6 +64,7 @@ export class LambdaPool {
 
   invoke(event: APIGatewayProxyEvent, context?: Pick<Context, "awsRequestId">): Promise<APIGatewayProxyResult> {
     const container = this.containers.find((c) => !this.busy.has(c)) ?? (this.containers.length < this.concurrency ? this.add() : undefined);
+    if (!container && this.options.queueWhenFull) return this.containers[this.next++ % this.containers.length]!.invoke(event, context);
     if (!container) {
       this.throttles++;
       return Promise.reject(new LambdaThrottledError(this.concurrency));

@@ -60,6 +60,8 @@ export interface LocalStackOptions {
   apiKey?: string;
   /** Containers the forecast function may run at once. @default the environment's reserved concurrency */
   concurrency?: number;
+  /** At that limit, queue invocations instead of throttling them as Lambda does (benchmarks). @default false */
+  queueWhenFull?: boolean;
   /** Bytes the local stage cache may hold. @default 64 MB */
   stageCacheBytes?: number;
 }
@@ -147,6 +149,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       handlerFile: HANDLER_FILE,
       // Lambda runs at most the function's reserved concurrency at once; the pool grows to it and no further.
       concurrency: options.concurrency ?? env.forecastFunction.reservedConcurrency,
+      queueWhenFull: options.queueWhenFull,
       functionName: `weather-forecast-api-${env.environment}`,
       // The stack's function timeout, enforced as Lambda enforces it.
       timeoutMs: env.forecastFunction.timeout * 1000,

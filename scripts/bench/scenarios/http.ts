@@ -41,6 +41,7 @@ export async function httpScenarios(
     // One container, as these scenarios were measured: warm reads at any concurrency hit its L1 (a pool would start
     // cold containers for concurrent requests, which is the cold scenario's job).
     concurrency: 1,
+    queueWhenFull: true,
     handlerEnv: { POWERTOOLS_LOG_LEVEL: "ERROR" },
   });
   const admin = new Redis({ port: Number(new URL(env.redisServerUrl).port), host: "127.0.0.1", db, lazyConnect: true });
