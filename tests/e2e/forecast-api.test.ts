@@ -238,7 +238,8 @@ describe("when Redis is down", () => {
       expect(body.meta.layers.l2.hits).toBe(0);
       expect(body.meta.layers.origin.hits).toBe(0);
       expect(stack.proxies!.dynamo.stats.roundTrips).toBeGreaterThanOrEqual(1);
-      expect(Object.keys(body.forecasts)).toEqual(cities);
+      // Asked in another order, answered (after the redirect) in the canonical one.
+      expect(Object.keys(body.forecasts)).toEqual([...cities].sort());
     } finally {
       await redisServer.start();
     }
