@@ -78,7 +78,14 @@ export function composeForecastApi(container: Container, config: ForecastConfig,
   const read = (cityIds: readonly string[], deadline?: Deadline) => readForecasts(cityIds, deps, deadline);
   const rateLimiter = forecastRateLimiter(container, config);
   const drainables = [container];
-  const app = createForecastApp({ read, stageCacheTtlSeconds: config.stageCacheTtlSeconds, logger, ...(rateLimiter ? { rateLimit: rateLimiter } : {}) });
+  const app = createForecastApp({
+    read,
+    stageCacheTtlSeconds: config.stageCacheTtlSeconds,
+    logger,
+    // 6 MB (Lambda's response limit) means never: no answer can be that large.
+    ...(config.gzipMinBytes < 6_291_456 ? { gzipMinBytes: config.gzipMinBytes } : {}),
+    ...(rateLimiter ? { rateLimit: rateLimiter } : {}),
+  });
   // Half the margin may go to the drain's tail (work the deadline cut ends just after it); the rest is for the answer.
   const drained = withDrain(app, drainables, { logger, drainGraceMs: config.deadline.marginMs / 2 });
   const policy = { marginMs: config.deadline.marginMs, capMs: config.deadline.capMs };

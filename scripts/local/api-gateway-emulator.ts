@@ -3,10 +3,13 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { checkSigV4, UsagePlans } from "./gateway-auth.js";
+import { fitsStageCache, toClient } from "./gateway/content-encoding.js";
+import type { EmulatedContentSettings } from "./gateway/content-encoding.js";
 import type { AuthOutcome, CallerIdentity, EmulatedApiKey, EmulatedAuth } from "./gateway-auth.js";
 import { listenLocal } from "./http-listen.js";
 
 export type { EmulatedApiKey, EmulatedAuth, EmulatedUsagePlan } from "./gateway-auth.js";
+export type { EmulatedContentSettings } from "./gateway/content-encoding.js";
 
 /**
  * A local stand-in for an API Gateway REST API stage with Lambda proxy integration and stage caching, faithful
@@ -15,6 +18,9 @@ export type { EmulatedApiKey, EmulatedAuth, EmulatedUsagePlan } from "./gateway-
  * - the stage cache keys on method + resource + the values of the route's declared cache key parameters ONLY
  *   (undeclared path or query parameters do not vary the key, exactly the trap the real service sets);
  * - every response up to 1 MB is cached for the route's TTL, whatever its status (as the real proxy cache does);
+ * - a route's `content` (its API's binary media types and payload compression) shapes what the client receives
+ *   from a result, cached or not, as gateway/content-encoding.ts documents; without it, a base64 result is
+ *   always decoded and nothing is compressed;
  * - `Cache-Control: max-age=0` bypasses and refreshes the entry only for authorized callers; others get 403
  *   (the `FAIL_WITH_403` strategy, the module's default);
  * - each route's authentication is enforced before anything else: API keys with their usage plans' throttle and
@@ -36,6 +42,8 @@ export interface EmulatedRoute {
     /** e.g. `method.request.querystring.cities`, `method.request.path.cityId`. */
     keyParameters: string[];
   };
+  /** The route's API's binary media types and minimum compression size. @default decode base64 always, never compress */
+  content?: EmulatedContentSettings;
 }
 
 export interface ApiGatewayEmulator {
@@ -45,8 +53,6 @@ export interface ApiGatewayEmulator {
   flushCache(): void;
   close(): Promise<void>;
 }
-
-const MAX_CACHEABLE_BYTES = 1_048_576;
 
 interface CachedResponse {
   expiresAt: number;
@@ -77,7 +83,13 @@ export async function startApiGatewayEmulator(options: {
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
-    const send = (result: APIGatewayProxyResult, cacheStatus?: "Hit" | "Miss") => {
+    const send = (result: APIGatewayProxyResult, cacheStatus?: "Hit" | "Miss", content?: EmulatedContentSettings) => {
+      if (content) {
+        const out = toClient(result, { accept: header(req, "accept"), acceptEncoding: header(req, "accept-encoding") }, content);
+        if (cacheStatus) out.headers["x-local-apigw-cache"] = cacheStatus;
+        res.writeHead(out.statusCode, { ...out.headers, "content-length": String(out.body.length) }).end(out.body);
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       if (cacheStatus) headers["x-local-apigw-cache"] = cacheStatus;
@@ -116,7 +128,7 @@ export async function startApiGatewayEmulator(options: {
           const hit = cache.get(cacheKey);
           if (hit && hit.expiresAt > Date.now()) {
             stats.cacheHits++;
-            send(hit.result, "Hit");
+            send(hit.result, "Hit", route.content);
             return;
           }
         }
@@ -131,10 +143,10 @@ export async function startApiGatewayEmulator(options: {
           send(json(502, { message: "Internal server error" }));
           return;
         }
-        if (cacheKey && route.cache!.ttlSeconds > 0 && Buffer.byteLength(result.body ?? "") <= MAX_CACHEABLE_BYTES) {
+        if (cacheKey && route.cache!.ttlSeconds > 0 && fitsStageCache(result)) {
           cache.set(cacheKey, { expiresAt: Date.now() + route.cache!.ttlSeconds * 1000, result });
         }
-        send(result, cacheKey ? "Miss" : undefined);
+        send(result, cacheKey ? "Miss" : undefined, route.content);
       })().catch((err: unknown) => {
         console.error("emulator error:", err);
         if (!res.headersSent) send(json(500, { message: "emulator error" }));
@@ -148,6 +160,11 @@ export async function startApiGatewayEmulator(options: {
     flushCache: () => cache.clear(),
     close,
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 function json(statusCode: number, body: unknown): APIGatewayProxyResult {

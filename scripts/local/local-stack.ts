@@ -170,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         auth: { mode: r.auth.mode },
         handler: (event, context) => container.invoke(event, context),
         cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
+        content: { binaryMediaTypes: api.binaryMediaTypes, minimumCompressionSize: api.minimumCompressionSize },
       })), ...memory.routes],
     });
     cleanup.push(() => emulator.close());
