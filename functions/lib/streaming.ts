@@ -37,8 +37,10 @@ interface LambdaRuntimeGlobal {
   HttpResponseStream: { from(stream: Writable, metadata: Record<string, unknown>): Writable };
 }
 
+/** The runtime's streaming API, when present: other libraries also put things on `awslambda` (Powertools' InvokeStore). */
 function runtimeGlobal(): LambdaRuntimeGlobal | undefined {
-  return (globalThis as { awslambda?: LambdaRuntimeGlobal }).awslambda;
+  const g = (globalThis as { awslambda?: Partial<LambdaRuntimeGlobal> }).awslambda;
+  return typeof g?.streamifyResponse === "function" && typeof g.HttpResponseStream?.from === "function" ? (g as LambdaRuntimeGlobal) : undefined;
 }
 
 export type StreamingProxyHandler<E, C> = (event: E, responseStream: Writable, context: C, deadline?: Deadline) => Promise<void>;

@@ -29,6 +29,7 @@ import { runMemorySection } from "./scenarios/memory.js";
 import type { MemoryResults } from "./scenarios/memory.js";
 import { runRegionalStageCached } from "./scenarios/regional-stage-cached.js";
 import type { RegionalRow } from "./scenarios/regional-stage-cached.js";
+import { runRegionalWriteBack } from "./scenarios/regional-write-back.js";
 import { kitScenarios } from "./scenarios/kit.js";
 import { runReadScenario } from "./scenarios/read-runner.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
@@ -103,6 +104,8 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   if (options.sections.has("regional")) {
     log("bench: regional 100-city reads (stage-cached gzip answer)");
     regional.push(await runRegionalStageCached({ delayMs: options.delayMs, jitterMs: options.jitterMs, ...plan.regionalStageCached, log }));
+    log("bench: regional cold reads, buffered vs streamed (write-back before vs after the answer)");
+    regional.push(...(await runRegionalWriteBack({ delayMs: options.delayMs, jitterMs: options.jitterMs, iterations: plan.regionalWriteBack, log })));
   }
 
   if (options.sections.has("build")) {
