@@ -44,6 +44,8 @@ export async function runRegionalWriteBack(options: RegionalWriteBackOptions): P
     const samples = { buffered: [] as number[], streamedAnswer: [] as number[], streamedInvocation: [] as number[] };
     const bytes = { buffered: 0, streamed: 0 };
     const io = { ddbDown: 0, redisDown: 0, redisUp: 0, reads: 0 };
+    const writtenBack = { buffered: [] as number[], streamed: [] as number[] };
+    const completePct = (xs: number[]) => Math.round((100 * xs.filter((x) => x === CITIES_PER_READ).length) / Math.max(1, xs.length));
     let n = 0;
     const readOnce = async (mode: "buffered" | "streamed", measured: boolean) => {
       const namespace = `wb-${process.pid}-${n++}`;
@@ -85,15 +87,17 @@ export async function runRegionalWriteBack(options: RegionalWriteBackOptions): P
           bytes.streamed = out.length - head - 8;
         }
       }
+      // What the invocation left in Redis: a write-back the L2 timeout or breaker cut (logged, not an error to the
+      // caller) shows here as fewer than 100, in both modes alike; reported, not hidden.
       const written = await env.admin.keys(`${namespace}:forecast:*`);
-      if (written.length !== CITIES_PER_READ) throw new VerificationError(`regional-write-back-${mode}`, `Redis holds ${written.length} of ${CITIES_PER_READ} cities after the invocation: the write-back did not finish inside it`);
       if (measured) {
+        writtenBack[mode].push(written.length);
         io.ddbDown += env.dynamoProxy.stats.bytesDown - ddb0;
         io.redisDown += env.redisProxy.stats.bytesDown - rd0;
         io.redisUp += env.redisProxy.stats.bytesUp - ru0;
         io.reads++;
       }
-      await env.admin.del(...written);
+      if (written.length > 0) await env.admin.del(...written);
     };
 
     for (const mode of ["buffered", "streamed"] as const) await readOnce(mode, false);
@@ -114,7 +118,7 @@ export async function runRegionalWriteBack(options: RegionalWriteBackOptions): P
         p99Ms: pct(samples.buffered, 99),
         ...common,
         wireBytesPerRead: bytes.buffered,
-        detail: { mode: "BUFFERED: the answer leaves when the handler returns, after the L2 write-back", redisBytesWrittenPerRead: perRead(io.redisUp), reads: samples.buffered.length, stageCacheable: true },
+        detail: { mode: "BUFFERED: the answer leaves when the handler returns, after the L2 write-back", redisBytesWrittenPerRead: perRead(io.redisUp), reads: samples.buffered.length, writeBackCompletePct: completePct(writtenBack.buffered), stageCacheable: true },
       },
       {
         scenario: "regional-write-back-streamed",
@@ -128,6 +132,7 @@ export async function runRegionalWriteBack(options: RegionalWriteBackOptions): P
           invocationP99Ms: pct(samples.streamedInvocation, 99),
           redisBytesWrittenPerRead: perRead(io.redisUp),
           reads: samples.streamedAnswer.length,
+          writeBackCompletePct: completePct(writtenBack.streamed),
           stageCacheable: false,
         },
       },
