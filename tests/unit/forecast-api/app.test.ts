@@ -223,7 +223,8 @@ describe("forecast app: content encoding", () => {
 
   it("answers a client without gzip (no header, identity, or gzip;q=0) in identity", async () => {
     const app = gzipApp();
-    for (const headers of [{}, { "accept-encoding": "identity" }, { "accept-encoding": "gzip;q=0, deflate" }]) {
+    const cases: Array<Record<string, string>> = [{}, { "accept-encoding": "identity" }, { "accept-encoding": "gzip;q=0, deflate" }];
+    for (const headers of cases) {
       const res = await app(withHeaders(event("/forecast/{cityId}", null, { cityId: "a" }), headers), context);
       expect(res.headers!["content-encoding"]).toBeUndefined();
       expect(JSON.parse(res.body)).toMatchObject({ cityId: "a", forecast: JSON.parse(forecast) });

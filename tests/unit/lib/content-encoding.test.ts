@@ -24,7 +24,7 @@ describe("negotiateEncoding: the coding a request's Accept-Encoding allows (RFC 
     ["gzip;q=0", "gzip refused"],
     ["gzip;q=0, *", "gzip refused by name, even with *"],
     ["*;q=0", "everything refused but identity"],
-  ])("%j → identity (%s)", (header) => expect(negotiateEncoding(header)).toBe("identity"));
+  ])("%j → identity (%s)", (header: string | undefined, _why: string) => expect(negotiateEncoding(header)).toBe("identity"));
 });
 
 describe("encodeResponse", () => {
