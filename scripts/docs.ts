@@ -1,9 +1,11 @@
-// `npm run docs`: rewrites the generated parts of the docs (the environment-variable tables) from the code.
+// `npm run docs`: rewrites the generated parts of the docs (the environment-variable tables, the module READMEs'
+// Terraform output tables) from the code.
 // `npm run docs -- --check` only reports files that are out of date (exit 1).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ENV_TABLES, envTable, withEnvTable } from "./docs/env-tables.js";
+import { OUTPUT_TABLES, outputTable, withOutputTable } from "./docs/output-tables.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const check = process.argv.includes("--check");
@@ -12,6 +14,14 @@ for (const { id, file, schema } of ENV_TABLES) {
   const path = join(root, file);
   const text = readFileSync(path, "utf8");
   const next = withEnvTable(text, id, envTable(schema));
+  if (next === text) continue;
+  stale.push(file);
+  if (!check) writeFileSync(path, next);
+}
+for (const { file, specs } of OUTPUT_TABLES) {
+  const path = join(root, file);
+  const text = readFileSync(path, "utf8");
+  const next = withOutputTable(text, outputTable(specs));
   if (next === text) continue;
   stale.push(file);
   if (!check) writeFileSync(path, next);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Fn, TerraformOutput } from "cdktn";
+import { Fn } from "cdktn";
 import type { ITerraformDependable } from "cdktn";
 import { Construct } from "constructs";
 import { ApiGatewayAccount } from "@cdktn/provider-aws/lib/api-gateway-account/index.js";
@@ -24,6 +24,8 @@ import { resolveApiCacheProps } from "./resolve.js";
 import type { ResolvedApiCacheConfig, ResolvedRoute } from "./resolve.js";
 import { createUsagePlans } from "./usage-plans.js";
 import type { UsagePlanResources } from "./usage-plans.js";
+import { addOutput } from "../core/outputs.js";
+import { API_OUTPUTS } from "./outputs.js";
 
 /** AWS-managed policy that lets API Gateway write access and execution logs (the account-level role). */
 const PUSH_TO_CLOUDWATCH_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs";
@@ -163,9 +165,9 @@ export class ApiCache extends Construct {
     this.invokeUrl = this.stage.invokeUrl;
     this.stageName = this.stage.stageName;
     this.restApiId = this.restApi.id;
-    new TerraformOutput(this, "invoke-url", { value: this.stage.invokeUrl, description: "Base URL of the API stage" });
-    new TerraformOutput(this, "stage-name", { value: this.stage.stageName, description: "API Gateway stage name" });
-    new TerraformOutput(this, "rest-api-id", { value: this.restApi.id, description: "REST API id" });
+    addOutput(this, API_OUTPUTS.invokeUrl, this.stage.invokeUrl);
+    addOutput(this, API_OUTPUTS.stageName, this.stage.stageName);
+    addOutput(this, API_OUTPUTS.restApiId, this.restApi.id);
   }
 
   /** One `aws_api_gateway_resource` per distinct path prefix, shared by the routes below it. */

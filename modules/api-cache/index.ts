@@ -17,3 +17,4 @@ export type {
   ResolvedUsagePlan,
 } from "./resolve.js";
 export { executeApiRoute, methodSettingsPath, parsePath, pathParams } from "./paths.js";
+export { API_OUTPUTS } from "./outputs.js";

@@ -26,8 +26,12 @@ export interface ApiLambdaTarget {
   readonly functionName: string;
   /** Invoke ARN of the function, or of the alias named by `qualifier`. */
   readonly invokeArn: string;
-  /** Alias name when `invokeArn` is an alias's (the invoke permission must name it). @default none (`invokeArn` is the function's) */
-  readonly qualifier?: string;
+  /**
+   * Alias name when `invokeArn` is an alias's (the invoke permission must name it). `| undefined` so a
+   * `LambdaFunction` (whose `qualifier` is undefined without an alias) fits under `exactOptionalPropertyTypes`.
+   * @default none (`invokeArn` is the function's)
+   */
+  readonly qualifier?: string | undefined;
 }
 
 export interface ThrottlingProps {

@@ -1,4 +1,5 @@
-import { TerraformOutput } from "cdktn";
+import { addOutput } from "../core/outputs.js";
+import { API_OUTPUTS } from "./outputs.js";
 import type { Construct } from "constructs";
 import { ApiGatewayApiKey } from "@cdktn/provider-aws/lib/api-gateway-api-key/index.js";
 import { ApiGatewayUsagePlan } from "@cdktn/provider-aws/lib/api-gateway-usage-plan/index.js";
@@ -35,18 +36,12 @@ export function createUsagePlans(
       tags: props.tags,
     });
     plans.set(plan.name, usagePlan);
-    new TerraformOutput(scope, `usage-plan-${plan.name}-id`, {
-      value: usagePlan.id,
-      description: `Usage plan ${plan.name}: attach keys created outside Terraform with aws apigateway create-usage-plan-key --usage-plan-id <this>`,
-    });
+    addOutput(scope, API_OUTPUTS.usagePlanId, usagePlan.id, { parts: [plan.name] });
     for (const key of plan.keys) {
       const apiKey = new ApiGatewayApiKey(scope, `api-key-${key.name}`, { name: `${props.apiName}-${key.name}`, description: key.description, enabled: key.enabled, tags: props.tags });
       new ApiGatewayUsagePlanKey(scope, `usage-plan-key-${key.name}`, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id });
       keys.set(key.name, apiKey);
-      new TerraformOutput(scope, `api-key-${key.name}-id`, {
-        value: apiKey.id,
-        description: `Id of API key ${key.name} (its value: aws apigateway get-api-key --include-value --api-key <this>)`,
-      });
+      addOutput(scope, API_OUTPUTS.apiKeyId, apiKey.id, { parts: [key.name] });
     }
   }
   return { plans, keys };

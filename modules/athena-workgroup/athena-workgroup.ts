@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktn";
 import { Construct } from "constructs";
 import { AthenaNamedQuery } from "@cdktn/provider-aws/lib/athena-named-query/index.js";
 import { AthenaWorkgroup as AthenaWorkgroupResource } from "@cdktn/provider-aws/lib/athena-workgroup/index.js";
@@ -13,6 +12,8 @@ import { namedQueryId, resolveAthenaWorkgroupProps } from "./resolve.js";
 import type { ResolvedAthenaConfig } from "./resolve.js";
 import { ResultsBucket } from "./results-bucket.js";
 import { derivedBucketName } from "./s3-names.js";
+import { addOutput } from "../core/outputs.js";
+import { WORKGROUP_OUTPUTS } from "./outputs.js";
 
 export const ENGINE_VERSION = "Athena engine version 3";
 
@@ -130,10 +131,10 @@ export class AthenaWorkgroup extends Construct implements IQueryWorkgroup {
     });
     this.namedQueryIds = namedQueryIds;
 
-    new TerraformOutput(this, "workgroup-name", { value: this.workgroupName, description: "Athena workgroup name" });
-    new TerraformOutput(this, "results-location", { value: this.resultsLocation, description: "S3 location of query results" });
-    if (this.databaseName) new TerraformOutput(this, "database-name", { value: this.databaseName, description: "Glue database name" });
-    new TerraformOutput(this, "table-names", { value: this.tableNames, description: "Glue table names" });
+    addOutput(this, WORKGROUP_OUTPUTS.workgroupName, this.workgroupName);
+    addOutput(this, WORKGROUP_OUTPUTS.resultsLocation, this.resultsLocation);
+    if (this.databaseName) addOutput(this, WORKGROUP_OUTPUTS.databaseName, this.databaseName);
+    addOutput(this, WORKGROUP_OUTPUTS.tableNames, this.tableNames);
   }
 
   /**

@@ -12,3 +12,4 @@ export type { ResolvedAthenaConfig, ResolvedTable } from "./resolve.js";
 export { tableParameters } from "./glue-catalog.js";
 export type * from "./props.js";
 export type { DateUnit } from "./date-projection.js";
+export { WORKGROUP_OUTPUTS } from "./outputs.js";

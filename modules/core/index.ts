@@ -11,3 +11,5 @@ export { checkKmsKeyArn } from "./kms.js";
 export type { IConnectable } from "./connections.js";
 export { UNHEALTHY_ALARM_PREFIX, unhealthyAlarm } from "./alarm-composite.js";
 export type { UnhealthyAlarmProps } from "./alarm-composite.js";
+export { addOutput, outputName, outputPrefix } from "./outputs.js";
+export type { OutputSpec } from "./outputs.js";

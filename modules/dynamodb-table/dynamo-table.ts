@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktn";
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktn/provider-aws/lib/dynamodb-table/index.js";
 import { DynamodbContributorInsights } from "@cdktn/provider-aws/lib/dynamodb-contributor-insights/index.js";
@@ -8,6 +7,8 @@ import { targetTracking } from "./autoscaling.js";
 import { resolveDynamoTableProps } from "./resolve.js";
 import type { DynamoTableProps } from "./props.js";
 import type { ResolvedCapacity, ResolvedTableConfig } from "./resolve.js";
+import { addOutput } from "../core/outputs.js";
+import { TABLE_OUTPUTS } from "./outputs.js";
 
 const READ_ACTIONS = [
   "dynamodb:BatchGetItem",
@@ -126,10 +127,10 @@ export class DynamoTable extends Construct implements ITable {
     }
     this.alarms = c.alarms ? new TableAlarms(this, "alarms", { tableName: c.tableName, alarms: c.alarms, provisioned: !!provisioned, indexNames: this.indexNames }) : undefined;
 
-    new TerraformOutput(this, "table-name", { value: this.table.name, description: "DynamoDB table name" });
-    new TerraformOutput(this, "table-arn", { value: this.table.arn, description: "DynamoDB table ARN" });
-    if (c.stream) new TerraformOutput(this, "stream-arn", { value: this.table.streamArn, description: "DynamoDB stream ARN" });
-    new TerraformOutput(this, "index-names", { value: this.indexNames, description: "Global secondary index names" });
+    addOutput(this, TABLE_OUTPUTS.tableName, this.table.name);
+    addOutput(this, TABLE_OUTPUTS.tableArn, this.table.arn);
+    if (c.stream) addOutput(this, TABLE_OUTPUTS.streamArn, this.table.streamArn);
+    addOutput(this, TABLE_OUTPUTS.indexNames, this.indexNames);
   }
 
   private addAutoScaling(c: ResolvedTableConfig, provisioned: { read: ResolvedCapacity; write: ResolvedCapacity }): void {

@@ -8,3 +8,4 @@ export type * from "./props.js";
 export { LOG_RETENTION_DAYS } from "../core/log-retention.js";
 export { resolveLambdaFunctionProps } from "./resolve.js";
 export type { ResolvedFunctionAlarms, ResolvedFunctionConfig } from "./resolve.js";
+export { FUNCTION_OUTPUTS } from "./outputs.js";

@@ -1,4 +1,4 @@
-import { AssetType, Fn, TerraformAsset, TerraformOutput } from "cdktn";
+import { AssetType, Fn, TerraformAsset } from "cdktn";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group/index.js";
 import { IamRole } from "@cdktn/provider-aws/lib/iam-role/index.js";
@@ -16,6 +16,8 @@ import { prepareCode } from "./code.js";
 import type { LambdaFunctionProps } from "./props.js";
 import { checkEnvironmentSize, checkEnvironmentVariable, resolveLambdaFunctionProps } from "./resolve.js";
 import type { ResolvedFunctionConfig } from "./resolve.js";
+import { addOutput } from "../core/outputs.js";
+import { FUNCTION_OUTPUTS } from "./outputs.js";
 
 export const ALIAS_NAME = "live";
 
@@ -164,9 +166,9 @@ export class LambdaFunction extends Construct implements IGrantable, IConnectabl
 
     this.alarms = c.alarms ? new FunctionAlarms(this, "alarms", { functionName: c.functionName, alarms: c.alarms }) : undefined;
 
-    new TerraformOutput(this, "function-name", { value: this.resource.functionName, description: "Lambda function name" });
-    new TerraformOutput(this, "function-arn", { value: this.resource.arn, description: "Lambda function ARN" });
-    if (this.alias) new TerraformOutput(this, "alias-arn", { value: this.alias.arn, description: `ARN of the ${ALIAS_NAME} alias` });
+    addOutput(this, FUNCTION_OUTPUTS.functionName, this.resource.functionName);
+    addOutput(this, FUNCTION_OUTPUTS.functionArn, this.resource.arn);
+    if (this.alias) addOutput(this, FUNCTION_OUTPUTS.aliasArn, this.alias.arn);
   }
 
   /** Adds a statement to the function's inline policy (how other modules grant access). */

@@ -1,4 +1,4 @@
-import { Fn, TerraformOutput } from "cdktn";
+import { Fn } from "cdktn";
 import { Construct } from "constructs";
 import { Vpc } from "@cdktn/provider-aws/lib/vpc/index.js";
 import { Subnet } from "@cdktn/provider-aws/lib/subnet/index.js";
@@ -16,6 +16,8 @@ import { VpcEndpoints } from "./endpoints.js";
 import type { NetworkProps } from "./props.js";
 import { resolveNetworkProps } from "./resolve.js";
 import type { ResolvedCreateNetwork, ResolvedExistingNetwork, ResolvedNetwork } from "./resolve.js";
+import { addOutput } from "../core/outputs.js";
+import { NETWORK_OUTPUTS } from "./outputs.js";
 
 /**
  * Private networking for functions and caches: a new VPC (private subnets across 2–3 AZs, public subnets and NAT
@@ -61,9 +63,9 @@ export class Network extends Construct {
     this.vpcCidr = built.vpcCidr ?? endpoints.vpcCidr;
     this.endpointSecurityGroupId = endpoints.securityGroupId;
 
-    new TerraformOutput(this, "vpc-id", { value: this.vpcId, description: "VPC id" });
-    new TerraformOutput(this, "private-subnet-ids", { value: this.privateSubnetIds, description: "Private subnet ids" });
-    if (this.publicSubnetIds.length) new TerraformOutput(this, "public-subnet-ids", { value: this.publicSubnetIds, description: "Public subnet ids" });
+    addOutput(this, NETWORK_OUTPUTS.vpcId, this.vpcId);
+    addOutput(this, NETWORK_OUTPUTS.privateSubnetIds, this.privateSubnetIds);
+    if (this.publicSubnetIds.length) addOutput(this, NETWORK_OUTPUTS.publicSubnetIds, this.publicSubnetIds);
   }
 
   private create(c: ResolvedCreateNetwork) {

@@ -10,3 +10,4 @@ export type { ResolvedAlarms, ResolvedAuth, ResolvedIamAuth, ResolvedLogs, Resol
 export { IAM_AUTH_MIN_VERSION, REPLICATION_GROUP_VERSIONS, SERVERLESS_MAJOR_VERSIONS, parameterGroupFamily, supportsIamAuth } from "./engines.js";
 export type { RedisEngine } from "./engines.js";
 export { memberClusterIds } from "./alarms.js";
+export { CACHE_OUTPUTS } from "./outputs.js";

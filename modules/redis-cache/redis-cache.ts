@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack, Token } from "cdktn";
+import { TerraformStack, Token } from "cdktn";
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktn/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
@@ -16,6 +16,8 @@ import type { RedisConnection } from "./connection.js";
 import type { RedisCacheProps } from "./props.js";
 import { resolveRedisCacheProps } from "./resolve.js";
 import type { ResolvedRedisCache, ResolvedReplicationGroup, ResolvedServerless } from "./resolve.js";
+import { addOutput } from "../core/outputs.js";
+import { CACHE_OUTPUTS } from "./outputs.js";
 
 /** Serverless caches listen on 6379 (primary) and 6380 (reader endpoint). */
 const SERVERLESS_PORTS = { from: 6379, to: 6380 } as const;
@@ -127,16 +129,16 @@ export class RedisCache extends Construct implements IConnectable {
       c.auth.type === "iam" ? { mode: "iam", username: auth.userName!, cacheName: c.name } : { mode: "token", username: auth.userName, secretArn: this.authSecretArn! };
     this.connection = { mode: c.mode, engine: c.engine, ...endpoints, tls: true, auth: credentials };
 
-    new TerraformOutput(this, "primary-endpoint", { value: this.primaryEndpoint, description: "Primary (cluster mode: configuration) endpoint" });
-    if (this.readerEndpoint !== undefined) new TerraformOutput(this, "reader-endpoint", { value: this.readerEndpoint, description: "Reader endpoint" });
-    new TerraformOutput(this, "port", { value: this.port, description: "Port of the primary endpoint" });
-    new TerraformOutput(this, "arn", { value: this.arn, description: "ARN of the replication group or serverless cache" });
+    addOutput(this, CACHE_OUTPUTS.primaryEndpoint, this.primaryEndpoint);
+    if (this.readerEndpoint !== undefined) addOutput(this, CACHE_OUTPUTS.readerEndpoint, this.readerEndpoint);
+    addOutput(this, CACHE_OUTPUTS.port, this.port);
+    addOutput(this, CACHE_OUTPUTS.arn, this.arn);
     if (this.userName !== undefined) {
-      new TerraformOutput(this, "user-name", { value: this.userName, description: c.auth.type === "iam" ? "IAM-enabled ElastiCache user (its id and name): sign tokens for it" : "RBAC user clients authenticate as" });
-      new TerraformOutput(this, "user-arn", { value: this.userArn, description: "ARN of that user" });
+      addOutput(this, CACHE_OUTPUTS.userName, this.userName);
+      addOutput(this, CACHE_OUTPUTS.userArn, this.userArn);
     }
-    if (this.authSecretArn !== undefined) new TerraformOutput(this, "auth-secret-arn", { value: this.authSecretArn, description: "Secrets Manager secret with the cache password" });
-    new TerraformOutput(this, "security-group-id", { value: this.securityGroupId, description: "Security group of the cache" });
+    if (this.authSecretArn !== undefined) addOutput(this, CACHE_OUTPUTS.authSecretArn, this.authSecretArn);
+    addOutput(this, CACHE_OUTPUTS.securityGroupId, this.securityGroupId);
   }
 
   /**

@@ -5,7 +5,7 @@
  * `data`, `locals` and `output` blocks that any Terraform ≥ 1.5 or OpenTofu ≥ 1.6 can call with `module {}`.
  *
  * Output names come from cdktn's output metadata (the construct-level id, e.g. `table-name`), read generically:
- * they are whatever the module declares, hashed or static.
+ * they are whatever the module declares, hashed or static (a static name without its instance prefix).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -146,6 +146,13 @@ function outputNames(tree: unknown): Map<string, string> {
     else if (node && typeof node === "object") for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
   };
   walk(tree, []);
+  // A kit module's static output name repeats its instance path (`table` / `table-table-name`, modules/core/outputs.ts):
+  // inside an exported module the instance is the module, so the name drops it (`table-name`).
+  for (const l of leaves) {
+    const prefix = `${l.path.slice(0, -1).join("-")}-`;
+    const id = l.path.at(-1)!;
+    if (l.path.length > 1 && l.key === id && id.startsWith(prefix)) l.path = [...l.path.slice(0, -1), id.slice(prefix.length)];
+  }
   const counts = new Map<string, number>();
   for (const l of leaves) counts.set(l.path.at(-1)!, (counts.get(l.path.at(-1)!) ?? 0) + 1);
   return new Map(leaves.map((l) => [l.key, counts.get(l.path.at(-1)!) === 1 ? l.path.at(-1)! : l.path.join("_")]));

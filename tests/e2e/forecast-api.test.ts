@@ -107,7 +107,8 @@ describe("forecast API over HTTP (local stack)", () => {
 
   it("warm read in the same container: all 100 from L1, no table and no Redis round trip", async () => {
     resetCounts();
-    const { status, body } = await get<ManyBody>(query([...CITIES].reverse()));
+    // Identity: the gzip answer to this list is in the stage cache since the cold read, the identity one never is.
+    const { status, body } = await get<ManyBody>(query([...CITIES].reverse()), { "accept-encoding": "identity" });
     expect(status).toBe(200);
     expect(body.meta.layers.l1.hits).toBe(100);
     expect(body.meta.layers).toMatchObject({ l2: { hits: 0 }, table: { hits: 0 }, origin: { hits: 0 } });
@@ -127,7 +128,7 @@ describe("forecast API over HTTP (local stack)", () => {
   });
 
   it("a 100-city identity response (~1.6 MB) is over API Gateway's 1 MB cacheable size: the stage cache passes it through", async () => {
-    const path = query([...CITIES].reverse());
+    const path = query(CITIES);
     for (let i = 0; i < 2; i++) {
       const before = stack.api.stats.invocations;
       const res = await get(path, { "accept-encoding": "identity" });
@@ -142,7 +143,7 @@ describe("forecast API over HTTP (local stack)", () => {
     // The container's first Redis commands include the connection handshake; count only the data path.
     await get<ManyBody>("/forecast/warm-up-redis");
     resetCounts();
-    const { status, body } = await get<ManyBody>(query([...CITIES.slice(50), ...CITIES.slice(0, 50)]));
+    const { status, body } = await get<ManyBody>(query([...CITIES.slice(50), ...CITIES.slice(0, 50)]), { "accept-encoding": "identity" });
     expect(status).toBe(200);
     expect(body.meta.layers.l2.hits).toBe(100);
     expect(body.meta.layers).toMatchObject({ l1: { hits: 0 }, table: { hits: 0 }, origin: { hits: 0 } });
@@ -158,7 +159,8 @@ describe("forecast API over HTTP (local stack)", () => {
 });
 
 describe("the 100-city answer is stage-cacheable (gzip, binary media types, Accept-Encoding in the cache key)", () => {
-  const regional = () => query([...CITIES.slice(30), ...CITIES.slice(0, 30)]);
+  // The canonical spelling (sorted): any other is a 308 to it.
+  const regional = () => query(CITIES);
   /** The raw exchange, without fetch's transparent decompression: what crosses the wire. */
   async function raw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
     const { request } = await import("node:http");
@@ -180,7 +182,7 @@ describe("the 100-city answer is stage-cacheable (gzip, binary media types, Acce
     expect(first.headers).toMatchObject({ "content-encoding": "gzip", vary: "Accept-Encoding", "x-local-apigw-cache": "Miss" });
     expect(first.bytes.length).toBeLessThan(1_048_576);
     const body = JSON.parse(gunzipSync(first.bytes).toString("utf8")) as ManyBody;
-    expect(Object.keys(body.forecasts)).toEqual([...CITIES.slice(30), ...CITIES.slice(0, 30)]);
+    expect(Object.keys(body.forecasts)).toEqual(CITIES);
     expect(body.forecasts["city-042"]).toEqual(expected("city-042"));
 
     const before = stack.api.stats.invocations;
@@ -258,10 +260,13 @@ describe("origin failures are explicit, per city", () => {
     }
   });
 
-  it("a failed city is not remembered: once the origin recovers it is served", async () => {
+  it("a failed city is not remembered by the function; the stage cache replays the 207 until flushed, as API Gateway's does", async () => {
     stack.origin.failing.add("flaky-1");
     expect((await get<ManyBody>("/forecast?cities=flaky-1,city-002")).status).toBe(207);
     stack.origin.failing.clear();
+    // Another spelling of the same list is redirected to the same entry: the stage cache still holds the 207.
+    expect((await get<ManyBody>("/forecast?cities=city-002,flaky-1")).status).toBe(207);
+    stack.api.flushCache();
     const { status, body } = await get<ManyBody>("/forecast?cities=city-002,flaky-1");
     expect(status).toBe(200);
     expect(body.forecasts["flaky-1"]).toEqual(expected("flaky-1"));
@@ -275,7 +280,6 @@ describe("bad input gets a 400 with a JSON body listing every problem (field, va
     ["101 cities", query(Array.from({ length: 101 }, (_, i) => `c${i}`)), /has 101 distinct ids; the maximum is 100/],
     ["a malformed id", "/forecast?cities=lisbon,por%20to", /invalid id "por to" at position 2/],
     ["an empty id", "/forecast?cities=lisbon,,porto", /empty id at position 2/],
-    ["cities given twice", "/forecast?cities=a&cities=b", /"cities" was given 2 times/],
     ["a malformed path id", "/forecast/bad%20id", /path parameter "cityId" must be 1–64 letters/],
   ])("%s", async (_name, path, message) => {
     const before = stack.origin.totalCalls();
@@ -306,7 +310,8 @@ describe("when Redis is down", () => {
       expect(body.meta.layers.l2.hits).toBe(0);
       expect(body.meta.layers.origin.hits).toBe(0);
       expect(stack.proxies!.dynamo.stats.roundTrips).toBeGreaterThanOrEqual(1);
-      expect(Object.keys(body.forecasts)).toEqual(cities);
+      // Asked in another order, answered (after the redirect) in the canonical one.
+      expect(Object.keys(body.forecasts)).toEqual([...cities].sort());
     } finally {
       await redisServer.start();
     }

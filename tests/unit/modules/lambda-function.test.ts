@@ -120,10 +120,10 @@ describe("LambdaFunction: defaults", () => {
   });
 
   it("outputs the function name and ARN", () => {
-    const values = Object.entries(json.output ?? {}).map(([k, o]) => [k.replace(/_[0-9A-F]{8}$/, ""), o.value]);
+    const values = Object.entries(json.output ?? {}).map(([k, o]) => [k, o.value]);
     expect(values).toEqual([
-      ["fn_function-arn", expect.stringMatching(/^\$\{aws_lambda_function\.fn_function_[0-9A-F]+\.arn\}$/)],
-      ["fn_function-name", expect.stringMatching(/^\$\{aws_lambda_function\.fn_function_[0-9A-F]+\.function_name\}$/)],
+      ["fn-function-arn", expect.stringMatching(/^\$\{aws_lambda_function\.fn_function_[0-9A-F]+\.arn\}$/)],
+      ["fn-function-name", expect.stringMatching(/^\$\{aws_lambda_function\.fn_function_[0-9A-F]+\.function_name\}$/)],
     ]);
   });
 });

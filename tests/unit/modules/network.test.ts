@@ -70,7 +70,7 @@ describe("Network: new VPC, defaults", () => {
     expect(built.placement.vpcId).toBe(built.vpcId);
     expect(built.placement.subnetIds).toEqual(built.privateSubnetIds);
     expect(built.privateSubnetIds).toHaveLength(2);
-    const outputs = Object.keys(json.output ?? {}).map((k) => k.replace(/^network_/, "").replace(/_[0-9A-F]{8}$/, ""));
+    const outputs = Object.keys(json.output ?? {}).map((k) => k.replace(/^network-/, ""));
     expect(outputs.sort()).toEqual(["private-subnet-ids", "public-subnet-ids", "vpc-id"]);
   });
 });

@@ -33,7 +33,7 @@ function synthGranted(props: RedisCacheProps): { json: Synthesized; cache: Redis
 
 
 function outputNames(json: SynthesizedStack): string[] {
-  return Object.keys(json.output ?? {}).map((k) => k.replace(/^cache_/, "").replace(/_[0-9A-F]{8}$/, "")).sort();
+  return Object.keys(json.output ?? {}).map((k) => k.replace(/^cache-/, "")).sort();
 }
 
 /** Every string of the synthesized configuration. */

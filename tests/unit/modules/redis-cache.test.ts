@@ -20,7 +20,7 @@ const SG_RULE = "aws_vpc_security_group_ingress_rule";
 
 
 function outputsByName(json: SynthesizedStack): Record<string, { value: unknown; sensitive?: boolean }> {
-  return Object.fromEntries(Object.entries(json.output ?? {}).map(([k, v]) => [k.replace(/^cache_/, "").replace(/_[0-9A-F]{8}$/, ""), v]));
+  return Object.fromEntries(Object.entries(json.output ?? {}).map(([k, v]) => [k.replace(/^cache-/, ""), v]));
 }
 
 describe("RedisCache: replication group defaults (secure by default)", () => {

@@ -1,0 +1,16 @@
+import { App, TerraformStack } from "cdktn";
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
+import { DynamoTable } from "aws-data-access-kit/modules/dynamodb-table";
+
+class ExampleStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: "eu-west-1" });
+    new DynamoTable(this, "orders", { tableName: "orders-example", partitionKey: { name: "orderId" } });
+  }
+}
+
+const app = new App();
+new ExampleStack(app, "dynamodb-table-minimal");
+app.synth();

@@ -1,0 +1,21 @@
+/** `aws-data-access-kit/runtime/dynamo`: DynamoDB helpers: batch reads and writes with retry budgets, queries, cursors, shard fan-out, a key-value store. */
+export { batchGet, BatchGetResult, MAX_BATCH_GET_KEYS } from "../dynamo/batch-get.js";
+export type { BatchGetOptions, KeyOutcome } from "../dynamo/batch-get.js";
+export { batchWrite, MAX_BATCH_WRITE_REQUESTS } from "../dynamo/batch-write.js";
+export type { BatchWriteOptions, BatchWriteResult, WriteRequest } from "../dynamo/batch-write.js";
+export { BatchDeadlineError, BatchInputError, isRetryable } from "../dynamo/errors.js";
+export type { RetryBudgetOptions } from "../dynamo/backoff.js";
+export { keyId, normalizeNumber } from "../dynamo/keys.js";
+export type { Item, Key } from "../dynamo/keys.js";
+export { dynamoStore } from "../dynamo/store.js";
+export type { DynamoStoreOptions } from "../dynamo/store.js";
+export { attributeValue, ExpressionNames } from "../dynamo/expression.js";
+export type { ScalarValue } from "../dynamo/expression.js";
+export { sk } from "../dynamo/key-conditions.js";
+export type { AttributeCondition, Comparison, KeyCondition, SortKeyCondition } from "../dynamo/key-conditions.js";
+export { queryInput, queryItems, queryLimit, queryPage, queryPages, QueryStats, validateQuery } from "../dynamo/query.js";
+export type { QueryOptions, QueryPage } from "../dynamo/query.js";
+export { CursorCodec, CursorError } from "../dynamo/cursor.js";
+export type { CursorBinding, CursorCodecOptions, CursorErrorKind } from "../dynamo/cursor.js";
+export { fanOut, queryShard } from "../dynamo/shards.js";
+export type { FanOutOptions, FanOutResult, Shard, ShardPage } from "../dynamo/shards.js";
