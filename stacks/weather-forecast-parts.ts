@@ -25,11 +25,18 @@ export function forecastApiProps(config: EnvironmentConfig, fn: ApiLambdaTarget)
     name: `weather-forecast-${config.environment}`,
     description: "Weather forecasts for up to 100 cities per request, cached at the stage",
     routes: [
-      // The city list is the cache key: two different lists never share an entry.
-      { method: "GET", path: "/forecast", function: fn, cacheKey: { querystrings: ["cities"] } },
+      // The city list is the cache key: two different lists never share an entry. Accept-Encoding too: the
+      // function answers gzip or identity by it (functions/lib/content-encoding.ts), and a gzip client must never
+      // be served an identity entry or the reverse. The key holds the header's value as sent, so clients that
+      // spell it differently ("gzip, deflate, br" vs "gzip") get entries of their own: correct, a little less shared.
+      { method: "GET", path: "/forecast", function: fn, cacheKey: { querystrings: ["cities"], headers: ["Accept-Encoding"] } },
       // Path parameters are always part of the key (the module adds them).
-      { method: "GET", path: "/forecast/{cityId}", function: fn },
+      { method: "GET", path: "/forecast/{cityId}", function: fn, cacheKey: { headers: ["Accept-Encoding"] } },
     ],
+    // The function gzips (base64, isBase64Encoded): API Gateway decodes it to bytes only when the request's
+    // first Accept type is a binary media type, and `*/*` matches every request (GET only: no request body is
+    // turned into base64). https://docs.aws.amazon.com/apigateway/latest/developerguide/lambda-proxy-binary-media.html
+    binaryMediaTypes: ["*/*"],
     cache: a.cache,
     throttling: a.throttling,
     accessLogs: { retentionDays: a.accessLogRetentionDays },

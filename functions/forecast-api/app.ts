@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { Deadline } from "../lib/deadline.js";
+import { encodeResponse, headerValue } from "../lib/content-encoding.js";
 import { badRequestRule, errorResponder, JSON_CONTENT_TYPE, jsonResponse } from "../lib/http.js";
 import type { Logger } from "../lib/logger.js";
 import { callerId } from "../lib/rate-limit/caller.js";
@@ -25,6 +26,11 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
  * served from the stage cache until its TTL ends (see the forecast API README). Any spelling of a city list but
  * the canonical one is a 308 to it (`toCanonical`).
+ *
+ * Every answer is in the coding the request's `Accept-Encoding` allows (functions/lib/content-encoding.ts):
+ * gzip (base64, `isBase64Encoded`) when accepted and the body is at least `gzipMinBytes`, else identity; both say
+ * `Vary: Accept-Encoding`, and the stack keys the stage cache on that header. A gzipped 100-city answer fits the
+ * stage cache's 1 MB limit; the identity one (~1.6 MB) does not.
  */
 export interface ForecastAppOptions {
   read: (cityIds: readonly string[], deadline: Deadline) => Promise<ForecastRead>;
@@ -32,6 +38,8 @@ export interface ForecastAppOptions {
   logger: Logger;
   /** Checked before any read, per caller (see `callerId`). @default no limit */
   rateLimit?: { readonly windowMs: number; check(caller: string, deadline?: Deadline): Promise<RateLimitDecision> };
+  /** Gzip answers of at least this many bytes for clients that accept gzip. @default identity always */
+  gzipMinBytes?: number;
 }
 
 /** A forecast request on the request's deadline (`Deadline.none()` when none is given). */
@@ -40,7 +48,7 @@ export type ForecastHandler = (event: APIGatewayProxyEvent, context: Pick<Contex
 export function createForecastApp(options: ForecastAppOptions): ForecastHandler {
   // Every failure the API answers other than 400/429 is per city (in the body); anything thrown is a 500.
   const failed = errorResponder([badRequestRule], options.logger);
-  return async (event, context, deadline = Deadline.none()) => {
+  const answer = async (event: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">, deadline: Deadline): Promise<APIGatewayProxyResult> => {
     try {
       if (event.httpMethod !== "GET") return jsonResponse(405, { error: "MethodNotAllowed", message: `${event.httpMethod} is not allowed; use GET` }, { allow: "GET" });
       if (event.resource !== "/forecast" && event.resource !== "/forecast/{cityId}") {
@@ -55,6 +63,12 @@ export function createForecastApp(options: ForecastAppOptions): ForecastHandler 
     } catch (err) {
       return failed(err, context.awsRequestId);
     }
+  };
+  const gzipMinBytes = options.gzipMinBytes;
+  return async (event, context, deadline = Deadline.none()) => {
+    const result = await answer(event, context, deadline);
+    if (gzipMinBytes === undefined) return result;
+    return encodeResponse(result, headerValue(event.headers, "accept-encoding"), { minBytes: gzipMinBytes });
   };
 }
 

@@ -131,19 +131,30 @@ describe("weather-forecast stack: forecast function", () => {
 });
 
 describe("weather-forecast stack: forecast API", () => {
-  it("routes GET /forecast to the function with `cities` as the cache key, on the method and the integration", () => {
+  it("routes GET /forecast to the function with `cities` and Accept-Encoding as the cache key, on the method and the integration", () => {
     const json = synthEnv("prod");
     const fn = nameOf(json, "aws_lambda_function");
     expect(Object.values(resourcesOf(json, "aws_api_gateway_resource")).map((r) => r.path_part).sort()).toEqual(["forecast", "{cityId}"]);
     const methods = Object.values(resourcesOf(json, "aws_api_gateway_method"));
     expect(methods.map((m) => m.request_parameters)).toEqual(
-      expect.arrayContaining([{ "method.request.querystring.cities": true }, { "method.request.path.cityId": true }]),
+      expect.arrayContaining([
+        { "method.request.querystring.cities": true, "method.request.header.Accept-Encoding": true },
+        { "method.request.path.cityId": true, "method.request.header.Accept-Encoding": true },
+      ]),
     );
     const integrations = Object.values(resourcesOf(json, "aws_api_gateway_integration"));
     for (const i of integrations) expect(i).toMatchObject({ type: "AWS_PROXY", uri: `\${aws_lambda_function.${fn}.invoke_arn}` });
+    // The function answers gzip or identity by Accept-Encoding: the header keys the cache with the route's own parameters.
     expect(integrations.map((i) => i.cache_key_parameters)).toEqual(
-      expect.arrayContaining([["method.request.querystring.cities"], ["method.request.path.cityId"]]),
+      expect.arrayContaining([
+        ["method.request.querystring.cities", "method.request.header.Accept-Encoding"],
+        ["method.request.path.cityId", "method.request.header.Accept-Encoding"],
+      ]),
     );
+  });
+
+  it("treats every media type as binary, so the function's base64 gzip answers reach clients as bytes", () => {
+    expect(onlyResource(synthEnv("prod"), "aws_api_gateway_rest_api")).toMatchObject({ binary_media_types: ["*/*"], minimum_compression_size: "1024" });
   });
 
   it("lets only this API's two GET routes invoke the function", () => {
@@ -184,7 +195,7 @@ describe("weather-forecast stack: forecast API", () => {
     const json = synthEnv("dev");
     expect(onlyResource(json, "aws_api_gateway_stage").cache_cluster_enabled).toBe(false);
     expect(Object.values(resourcesOf(json, "aws_api_gateway_integration")).map((i) => i.cache_key_parameters)).toEqual(
-      expect.arrayContaining([["method.request.querystring.cities"]]),
+      expect.arrayContaining([["method.request.querystring.cities", "method.request.header.Accept-Encoding"]]),
     );
   });
 
