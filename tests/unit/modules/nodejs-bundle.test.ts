@@ -518,7 +518,7 @@ describe("NodejsBundle errors speak of the consumer's project", () => {
   it("names the package an import needs and the project to install it in", async () => {
     const dir = tmp("bundle-unresolved-");
     writeFileSync(join(dir, "handler.ts"), 'import { x } from "kit-test-not-installed/sub";\nimport { y } from "@kit-test/absent";\nexport const handler = () => [x, y];\n');
-    const error = await NodejsBundle.build({ name: "deps", entry: join(dir, "handler.ts"), projectRoot, outDir: tmp("bundle-unresolved-out-") }).catch((e: unknown) => e as Error);
+    const error = (await NodejsBundle.build({ name: "deps", entry: join(dir, "handler.ts"), projectRoot, outDir: tmp("bundle-unresolved-out-") }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(BundleError);
     expect(error.message).toContain(
       `${join(dir, "handler.ts")} imports kit-test-not-installed, @kit-test/absent, not installed in ${resolve(projectRoot)}: \`npm install kit-test-not-installed @kit-test/absent\` there, or correct the import.`,
