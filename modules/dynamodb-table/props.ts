@@ -7,6 +7,7 @@ import type { BaseAlarmProps } from "../core/alarm-props.js";
 export type AttributeType = "S" | "N" | "B";
 
 export interface KeyAttribute {
+  /** The attribute's name. */
   readonly name: string;
   /** @default "S" */
   readonly type?: AttributeType;
@@ -91,14 +92,15 @@ export interface GlobalSecondaryIndexProps {
   readonly maxWriteRequestUnits?: number;
 }
 
+/**
+ * Encryption at rest. `CUSTOMER_MANAGED` takes a key ARN (`arn:aws:kms:<region>:<account>:key/<id>`) or a Terraform
+ * reference to one, never an alias ARN: the grants name it, and an alias ARN in an IAM policy authorizes nothing on
+ * its key (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html). Its key policy must let
+ * the table's users use it through DynamoDB (the kms-key module's `dynamodb` service).
+ */
 export type Encryption =
   | { readonly type: "AWS_OWNED" }
   | { readonly type: "AWS_MANAGED" }
-  /**
-   * A customer managed key, by key ARN (`arn:aws:kms:<region>:<account>:key/<id>`, not an alias: the grants name it,
-   * and an alias ARN in an IAM policy authorizes nothing). Its key policy must let the table's users use it through
-   * DynamoDB (the kms-key module's `dynamodb` service).
-   */
   | { readonly type: "CUSTOMER_MANAGED"; readonly kmsKeyArn: string };
 
 export type StreamViewType = "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
@@ -146,7 +148,8 @@ export interface DynamoTableProps {
   /** @default none */
   readonly globalSecondaryIndexes?: readonly GlobalSecondaryIndexProps[];
   /**
-   * Attribute holding the expiry time (epoch seconds); DynamoDB deletes items after it passes.
+   * Attribute holding the expiry time: a Number attribute of epoch seconds, not a key. DynamoDB deletes items after
+   * it passes.
    * @default TTL disabled
    */
   readonly timeToLiveAttribute?: string;
@@ -158,7 +161,7 @@ export interface DynamoTableProps {
   readonly deletionProtection?: boolean;
   /** @default "STANDARD" */
   readonly tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
-  /** @default no stream */
+  /** What a DynamoDB stream record holds. @default no stream */
   readonly stream?: StreamViewType;
   /** @default false */
   readonly contributorInsights?: boolean;

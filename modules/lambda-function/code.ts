@@ -17,7 +17,10 @@ export interface ZipFileCode {
   readonly kind: "zip";
   /** Absolute path of the zip; the handler's file sits at its root. */
   readonly zipFile: string;
-  /** How to (re)create the zip, said in errors when it is missing or unusable. */
+  /**
+   * How to (re)create the zip, said in errors when it is missing or unusable.
+   * @default advice to build it, or to bundle the handler's entry file with `NodejsBundle.code`
+   */
   readonly buildHint?: string;
 }
 
@@ -25,7 +28,10 @@ export interface DirectoryCode {
   readonly kind: "directory";
   /** Absolute path of the directory; the handler's file sits at its top. */
   readonly directory: string;
-  /** How to (re)create the directory, said in errors when it is missing or unusable. */
+  /**
+   * How to (re)create the directory, said in errors when it is missing or unusable.
+   * @default advice to build it, or to bundle the handler's entry file with `NodejsBundle.code`
+   */
   readonly buildHint?: string;
 }
 

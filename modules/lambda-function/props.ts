@@ -5,6 +5,7 @@ export type Architecture = "arm64" | "x86_64";
 
 /** VPC placement: needed to reach a cache cluster (ElastiCache) inside the VPC. */
 export interface FunctionVpcProps {
+  /** The VPC of the subnets and security groups. */
   readonly vpcId: string;
   /** Private subnets, ideally one per availability zone. 1–16. */
   readonly subnetIds: readonly string[];
@@ -34,19 +35,27 @@ export interface LambdaFunctionProps {
   readonly functionName: string;
   /** The deployment package: `FunctionCode.fromZipFile(zip)`, `FunctionCode.fromDirectory(dir)`, or `NodejsBundle.code({ name, entry })`. */
   readonly code: FunctionCode;
-  /** `<file>.<export>`; the package must hold `<file>.js`, `.mjs` or `.cjs` (as Lambda looks it up). @default "index.handler" */
+  /**
+   * `<file>.<export>`; the file may sit in a folder (`src/app.handler`), never `..`. The package must hold
+   * `<file>.js`, `.mjs` or `.cjs` (as Lambda looks it up).
+   * @default "index.handler"
+   */
   readonly handler?: string;
-  /** @default none */
+  /** At most 256 characters. @default none */
   readonly description?: string;
-  /** @default "nodejs22.x" (bundles target node22) */
+  /** The Node.js runtime. @default "nodejs22.x" (bundles target node22) */
   readonly runtime?: "nodejs22.x" | "nodejs24.x";
   /** Graviton is cheaper per GB-second and at least as fast for Node.js. @default "arm64" */
   readonly architecture?: Architecture;
-  /** 128–10,240 MB; CPU share grows with memory (one full vCPU at 1,769 MB). @default 1024 */
+  /** 128–10,240 MB, whole; CPU share grows with memory (one full vCPU at 1,769 MB). @default 1024 */
   readonly memorySize?: number;
-  /** 1–900 s. Keep it under the API Gateway integration timeout (29 s) for API functions. @default 10 */
+  /** 1–900 s, whole. Keep it under the API Gateway integration timeout (29 s) for API functions. @default 10 */
   readonly timeout?: number;
-  /** More variables can be added later with `addEnvironment`. @default {} */
+  /**
+   * Names `[A-Za-z][A-Za-z0-9_]*`, none that Lambda reserves (`AWS_REGION`, …), at most 4 KB together. More
+   * variables can be added later with `addEnvironment`.
+   * @default {}
+   */
   readonly environment?: Record<string, string>;
   /** X-Ray active tracing (adds the two X-Ray write actions to the role). @default false */
   readonly tracing?: boolean;
@@ -63,7 +72,11 @@ export interface LambdaFunctionProps {
    * @default CloudWatch Logs' own encryption
    */
   readonly logGroupKmsKeyArn?: string;
-  /** Reserved concurrency: a cap that also guarantees capacity. 0 stops all invocations. @default none (unreserved pool) */
+  /**
+   * Reserved concurrency: a cap that also guarantees capacity. Whole, ≥ 0; 0 stops all invocations. The policy
+   * pack's CKV_AWS_115 asks for one on every function.
+   * @default none (unreserved pool)
+   */
   readonly reservedConcurrency?: number;
   /**
    * Publish versions and point an alias named `live` at the latest one. Callers (API Gateway) then invoke the
@@ -72,13 +85,21 @@ export interface LambdaFunctionProps {
    * @default false, unless provisionedConcurrency is set
    */
   readonly alias?: boolean;
-  /** Provisioned concurrency on the `live` alias: pre-initialized environments, no cold starts up to this many. @default none */
+  /**
+   * Provisioned concurrency on the `live` alias: pre-initialized environments, no cold starts up to this many.
+   * Whole, ≥ 1, ≤ `reservedConcurrency`.
+   * @default none
+   */
   readonly provisionedConcurrency?: number;
-  /** CloudWatch Logs retention in days (one of the values CloudWatch accepts; 0 = never expire). @default 30 */
+  /**
+   * CloudWatch Logs retention in days: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+   * 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 (the values CloudWatch accepts).
+   * @default 30
+   */
   readonly logRetentionDays?: number;
-  /** @default alarms on, with the defaults of {@link FunctionAlarmsProps}; `false` for none */
+  /** CloudWatch alarms; `false` turns them off. @default alarms on, with the defaults of {@link FunctionAlarmsProps} */
   readonly alarms?: FunctionAlarmsProps | false;
-  /** @default not in a VPC */
+  /** VPC placement (`network.placement` of the network module fits; ids may be Terraform references). @default not in a VPC */
   readonly vpc?: FunctionVpcProps;
   /** @default {} (provider default tags still apply) */
   readonly tags?: Record<string, string>;

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { BuildOptions, BuildResult, Metafile } from "esbuild";
 import { zipPackage } from "../lambda-function/zip.js";
 import { enforceBudget, isOverBudget } from "./budget.js";
-import { BundleError, buildSettings, esbuildOptions, loadEsbuild } from "./esbuild.js";
+import { BundleError, buildFailure, buildSettings, esbuildOptions, loadEsbuild } from "./esbuild.js";
 import { BUNDLE_FILE, esbuildOutDir } from "./layout.js";
 import type { BundleLayout } from "./layout.js";
 import type { ResolvedBundle } from "./resolve.js";
@@ -60,7 +60,7 @@ export async function bundle(b: ResolvedBundle): Promise<BundleResult> {
   try {
     result = await esbuild.build(esbuildOptions(b));
   } catch (error) {
-    throw new BundleError(b.name, (error as Error).message, { cause: error });
+    throw buildFailure(b, error);
   }
   return writeOutputs(b, result);
 }
@@ -72,7 +72,7 @@ export function bundleSync(b: ResolvedBundle): BundleResult {
   try {
     result = esbuild.buildSync(esbuildOptions(b));
   } catch (error) {
-    throw new BundleError(b.name, (error as Error).message, { cause: error });
+    throw buildFailure(b, error);
   }
   return writeOutputs(b, result);
 }

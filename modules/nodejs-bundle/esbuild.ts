@@ -42,6 +42,24 @@ export class EsbuildNotFoundError extends BundleError {
 }
 
 /**
+ * esbuild's build failure, with what the consumer can do when an import names a package their project does not
+ * install (esbuild resolves packages from the entry's directory upwards, as Node.js does).
+ */
+export function buildFailure(b: ResolvedBundle, error: unknown): BundleError {
+  const errors = (error as { errors?: Array<{ text?: string }> }).errors ?? [];
+  const packages = [
+    ...new Set(
+      errors
+        .map((e) => /^Could not resolve "([^"]+)"/.exec(e.text ?? "")?.[1])
+        .filter((s): s is string => s !== undefined && !s.startsWith(".") && !s.startsWith("/") && !s.startsWith("node:"))
+        .map((s) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/")),
+    ),
+  ];
+  const advice = packages.length === 0 ? "" : `\n${b.entry} imports ${packages.join(", ")}, not installed in ${b.projectRoot}: \`npm install ${packages.join(" ")}\` there, or correct the import.`;
+  return new BundleError(b.name, `${(error as Error).message}${advice}`, { cause: error });
+}
+
+/**
  * The esbuild options of a bundle: everything that decides its bytes is here. Code splitting: the entry `index.mjs`
  * plus chunks in `chunks/`; code behind a dynamic `import()` lands in chunks that a cold start does not parse
  * unless that `import()` runs (without splitting, esbuild inlines every dynamic import into the one file).
@@ -102,6 +120,13 @@ export function loadEsbuild(b: ResolvedBundle): typeof esbuild {
   try {
     return require("esbuild") as typeof esbuild;
   } catch (error) {
-    throw new BundleError(b.name, `esbuild is installed in ${b.projectRoot} but does not load (${(error as Error).message})`, { cause: error });
+    throw new BundleError(
+      b.name,
+      `esbuild is installed in ${b.projectRoot} but does not load (${(error as Error).message}). Its platform binary ` +
+        `(the optional dependency @esbuild/${process.platform}-${process.arch}) is usually what is missing: node_modules ` +
+        "copied from another OS or CPU, or installed with --omit=optional or --ignore-scripts. Reinstall it there: " +
+        `\`npm install --save-dev esbuild@${ESBUILD_VERSION}\``,
+      { cause: error },
+    );
   }
 }

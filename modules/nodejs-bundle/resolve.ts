@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { Problems } from "../core/validation.js";
 import { bundleLayout } from "./layout.js";
 import type { BundleLayout } from "./layout.js";
@@ -25,8 +25,10 @@ export function resolveBundleProps(props: NodejsBundleProps): ResolvedBundle {
   const p = new Problems(`NodejsBundle(${JSON.stringify(props.name)})`);
   p.pattern("name", props.name, NAME_RE, "must be 1–64 letters, digits, '-' or '_' (it names the zip and the output folders)");
   const entry = typeof props.entry === "string" && props.entry !== "" ? resolve(props.projectRoot ?? process.cwd(), props.entry) : undefined;
+  // A relative entry that is not found is most often resolved from the wrong directory: say which one.
+  const from = entry !== undefined && !isAbsolute(props.entry) ? ` (${JSON.stringify(props.entry)} resolved from ${props.projectRoot === undefined ? `the working directory ${process.cwd()}` : "projectRoot"})` : "";
   if (entry === undefined) p.add("entry", props.entry, "is required: the path of the handler's source file");
-  else if (!existsSync(entry)) p.add("entry", entry, "does not exist: it must be the handler's source file (TypeScript or JavaScript)");
+  else if (!existsSync(entry)) p.add("entry", entry, `does not exist${from}: it must be the handler's source file (TypeScript or JavaScript)`);
   else if (!statSync(entry).isFile()) p.add("entry", entry, "is a directory: it must be the handler's source file (TypeScript or JavaScript)");
 
   let projectRoot = props.projectRoot === undefined ? undefined : resolve(props.projectRoot);

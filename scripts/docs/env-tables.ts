@@ -62,7 +62,7 @@ function allowedOf(spec: VarSpec): string {
 }
 
 /** Table-safe Markdown: `|` escaped, and `<…>` outside code spans too (GitHub would drop it as an HTML tag). */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text
     .split("`")
     .map((part, i) => (i % 2 === 1 ? part : part.replaceAll("<", "&lt;").replaceAll(">", "&gt;")))

@@ -504,3 +504,52 @@ describe("NodejsBundle.code: a consumer's entry bundled at synth, rebuilt only w
     expect(code.buildHint).toBe("Run `npm run bundle`, or synth again: NodejsBundle.code builds it from src/handlers/orders.ts when it is missing.");
   });
 });
+
+describe("NodejsBundle errors speak of the consumer's project", () => {
+  const thrown = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("did not throw");
+  };
+
+  it("names the package an import needs and the project to install it in", async () => {
+    const dir = tmp("bundle-unresolved-");
+    writeFileSync(join(dir, "handler.ts"), 'import { x } from "kit-test-not-installed/sub";\nimport { y } from "@kit-test/absent";\nexport const handler = () => [x, y];\n');
+    const error = (await NodejsBundle.build({ name: "deps", entry: join(dir, "handler.ts"), projectRoot, outDir: tmp("bundle-unresolved-out-") }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(BundleError);
+    expect(error.message).toContain(
+      `${join(dir, "handler.ts")} imports kit-test-not-installed, @kit-test/absent, not installed in ${resolve(projectRoot)}: \`npm install kit-test-not-installed @kit-test/absent\` there, or correct the import.`,
+    );
+  });
+
+  it("says which directory a relative entry was resolved from", () => {
+    const error = thrown(() => NodejsBundle.layout({ name: "orders", entry: "src/no-such-handler.ts", projectRoot }));
+    expect(error).toBeInstanceOf(PropValidationError);
+    expect(error.message).toContain(`entry = "${join(projectRoot, "src", "no-such-handler.ts")}": does not exist ("src/no-such-handler.ts" resolved from projectRoot)`);
+    const fromCwd = thrown(() => NodejsBundle.layout({ name: "orders", entry: "no-such-dir/handler.ts" }));
+    expect(fromCwd.message).toContain(`does not exist ("no-such-dir/handler.ts" resolved from the working directory ${process.cwd()})`);
+  });
+
+  it("rejects a directory given as the entry", () => {
+    const error = thrown(() => NodejsBundle.layout({ name: "orders", entry: tmp("bundle-entry-dir-"), projectRoot }));
+    expect(error.message).toMatch(/entry = ".*": is a directory: it must be the handler's source file \(TypeScript or JavaScript\)/);
+  });
+
+  it("says how to reinstall an esbuild whose platform binary does not load", () => {
+    const root = tmp("broken-esbuild-");
+    writeFileSync(join(root, "package.json"), "{}\n");
+    writeFileSync(join(root, "handler.ts"), "export const handler = () => 1;\n");
+    mkdirSync(join(root, "node_modules", "esbuild"), { recursive: true });
+    writeFileSync(join(root, "node_modules", "esbuild", "package.json"), '{ "name": "esbuild", "main": "main.js" }\n');
+    // What esbuild's main throws when its platform package is absent (it checks for it at load).
+    writeFileSync(join(root, "node_modules", "esbuild", "main.js"), 'throw new Error("The package \\"@esbuild/linux-x64\\" could not be found");\n');
+    const error = thrown(() => NodejsBundle.buildSync({ name: "orders", entry: join(root, "handler.ts") }));
+    expect(error).toBeInstanceOf(BundleError);
+    expect(error.message).toContain(`esbuild is installed in ${root} but does not load (The package "@esbuild/linux-x64" could not be found).`);
+    expect(error.message).toContain(`(the optional dependency @esbuild/${process.platform}-${process.arch})`);
+    expect(error.message).toContain("Reinstall it there: `npm install --save-dev esbuild@0.28`");
+  });
+});

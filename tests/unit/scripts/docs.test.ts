@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/project-root.js";
 
 describe("npm run docs -- --check", () => {
-  it("finds every generated table (environment variables, Terraform outputs) up to date", () => {
+  it("finds every generated table (environment variables, module inputs, Terraform outputs) up to date", () => {
     const tsx = join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
     const run = () => execFileSync(process.execPath, [tsx, "scripts/docs.ts", "--check"], { cwd: projectRoot, encoding: "utf8", stdio: "pipe" });
     expect(run).not.toThrow();
