@@ -52,6 +52,12 @@ export const forecastEnv = envSchema({
     default: "allow",
     description: "when Redis cannot decide: `allow` (fail open; API Gateway throttling still holds) or `deny` (503)",
   },
+  FORECAST_STORAGE_FORMAT: {
+    type: "enum",
+    values: ["deflate", "text"],
+    default: "deflate",
+    description: "how forecasts are written to the table and Redis: `deflate` (format 2, ~7× smaller) or `text` (format 1, as before); both are always read",
+  },
   STAGE_CACHE_TTL_SECONDS: { type: "int", default: 300, min: 0, max: 3600, description: "the stage TTL, echoed in `Cache-Control`" },
 });
 

@@ -10,16 +10,20 @@ import { L2Connection } from "./l2-connection.js";
 import type { BatchMode } from "./l2-connection.js";
 import type { LevelCallOptions, SerializingCacheLevel } from "./level.js";
 import type { Deadline } from "../deadline.js";
-import { decodeEntry, encodeEntry, jsonSerializer } from "./serializer.js";
-import type { Serializer } from "./serializer.js";
+import { decodeEntry, encodeEntry, isBinary, jsonSerializer } from "./serializer.js";
+import type { ValueSerializer } from "./serializer.js";
 
 export interface L2Options<V> {
   /** The client, or a function giving it (e.g. after fetching the AUTH token); called again after a failure. */
   redis: RedisClient | (() => Promise<RedisClient>);
   /** Prepended to every key, e.g. `"forecast-prod:"`. @default "" */
   keyPrefix?: string;
-  /** How values are stored; a cache with another format takes a `withSerializer` view. @default JSON */
-  serializer?: Serializer<V>;
+  /**
+   * How values are stored; a cache with another format takes a `withSerializer` view. A binary serializer's
+   * entries are written and read as bytes (`mgetBuffer`), and its `legacy` text serializer reads entries written
+   * as text before it. @default JSON
+   */
+  serializer?: ValueSerializer<V>;
   /** Budget of one operation, connecting included. @default 250 */
   timeoutMs?: number;
   /** @default a breaker with threshold 5 and a 5 s cool-down; `false` disables it */
@@ -60,7 +64,7 @@ export interface L2Shared {
  */
 export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
   readonly breaker: CircuitBreaker | undefined;
-  private readonly serializer: Serializer<V>;
+  private readonly serializer: ValueSerializer<V>;
 
   /** @param shared internal: the connection of the level this is a view of (see {@link withSerializer}) */
   constructor(
@@ -68,11 +72,11 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     private readonly shared: L2Shared = share(options),
   ) {
     this.breaker = shared.connection.breaker;
-    this.serializer = options.serializer ?? (jsonSerializer as Serializer<V>);
+    this.serializer = options.serializer ?? (jsonSerializer as ValueSerializer<V>);
   }
 
   /** This level with values encoded by `serializer`: same connection, breaker and key prefix. */
-  withSerializer<W>(serializer: Serializer<W>): L2Cache<W> {
+  withSerializer<W>(serializer: ValueSerializer<W>): L2Cache<W> {
     return new L2Cache<W>({ ...(this.options as L2Options<unknown>), serializer } as L2Options<W>, this.shared);
   }
 
@@ -86,7 +90,14 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     const { connection, prefix } = this.shared;
     return connection.run("read", async (redis) => {
       const full = keys.map((k) => prefix + k);
-      const raw = connection.batchMode(redis) === "mget" ? await redis.mget(full) : await Promise.all(full.map((k) => redis.get(k)));
+      const mget = connection.batchMode(redis) === "mget";
+      const raw: Array<string | Buffer | null | undefined> = isBinary(this.serializer)
+        ? mget
+          ? await redis.mgetBuffer(full)
+          : await Promise.all(full.map((k) => redis.getBuffer(k)))
+        : mget
+          ? await redis.mget(full)
+          : await Promise.all(full.map((k) => redis.get(k)));
       const now = this.shared.clock();
       return raw.map((text, i) => (text === null || text === undefined ? undefined : this.decode(full[i]!, text, now)));
     }, options?.deadline);
@@ -101,7 +112,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     const { connection, prefix } = this.shared;
     return connection.run("write", async (redis) => {
       const now = this.shared.clock();
-      const writes: Array<[string, string, number]> = [];
+      const writes: Array<[string, string | Buffer, number]> = [];
       const expired: string[] = [];
       for (const [key, entry] of entries) {
         const ttl = Math.ceil(entry.staleUntil - now);
@@ -145,7 +156,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     return this.shared.prefix + key;
   }
 
-  private decode(fullKey: string, text: string, now: number): Entry<V> | undefined {
+  private decode(fullKey: string, text: string | Buffer, now: number): Entry<V> | undefined {
     let entry: Entry<V>;
     try {
       entry = decodeEntry(text, this.serializer);
