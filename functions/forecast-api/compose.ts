@@ -70,7 +70,7 @@ export function composeForecastApi(container: Container, config: ForecastConfig,
     ttlAttribute: TTL_ATTRIBUTE,
     ttlSeconds: config.tableTtlSeconds,
     ttlJitterPct: container.config.cache.ttlJitterPct,
-    read: { deadlineMs: config.tableDeadlineMs },
+    read: { deadlineMs: config.tableDeadlineMs, hedge: container.hedger(`table-read:${config.tableName}`) },
     write: { deadlineMs: config.tableWriteDeadlineMs },
   });
   const origin = options.origin ?? originLoader({ baseUrl: config.originUrl, concurrency: config.originConcurrency, timeoutMs: config.originTimeoutMs });

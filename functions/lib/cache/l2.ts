@@ -10,6 +10,7 @@ import { L2Connection } from "./l2-connection.js";
 import type { BatchMode } from "./l2-connection.js";
 import type { LevelCallOptions, SerializingCacheLevel } from "./level.js";
 import type { Deadline } from "../deadline.js";
+import type { Hedger } from "../hedge.js";
 import { decodeEntry, encodeEntry, isBinary, jsonSerializer } from "./serializer.js";
 import type { ValueSerializer } from "./serializer.js";
 
@@ -42,6 +43,11 @@ export interface L2Options<V> {
   logger?: Logger;
   /** Called for a stored value that does not decode (it is then treated as absent). @default a WARN line to `logger` */
   onDecodeError?: (key: string, error: Error) => void;
+  /**
+   * Hedged batch reads (MGET, or the per-key GETs): a read still unanswered after the hedger's delay goes again on
+   * a second connection (`redis` gives it), the first answer wins, within the hedger's budget. @default none
+   */
+  hedge?: { hedger: Hedger; redis: () => Promise<RedisClient> };
   /** @default Date.now */
   clock?: Clock;
 }
@@ -88,7 +94,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
   getMany(keys: readonly string[], options?: LevelCallOptions): Promise<Array<Entry<V> | undefined>> {
     if (keys.length === 0) return Promise.resolve([]);
     const { connection, prefix } = this.shared;
-    return connection.run("read", async (redis) => {
+    return connection.read("read", async (redis) => {
       const full = keys.map((k) => prefix + k);
       const mget = connection.batchMode(redis) === "mget";
       const raw: Array<string | Buffer | null | undefined> = isBinary(this.serializer)
@@ -181,6 +187,7 @@ function share<V>(options: L2Options<V>): L2Shared {
       breaker: options.breaker === false ? undefined : (options.breaker ?? new CircuitBreaker()),
       batchMode: options.batchMode,
       logger,
+      ...(options.hedge ? { hedge: options.hedge } : {}),
     }),
     prefix: options.keyPrefix ?? "",
     clock: options.clock ?? systemClock,
