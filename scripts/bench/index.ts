@@ -26,6 +26,8 @@ import type { CacheResult } from "./scenarios/anchors.js";
 import { baselineScenarios } from "./scenarios/baselines.js";
 import { httpScenarios } from "./scenarios/http.js";
 import { runMemorySection } from "./scenarios/memory.js";
+import { runRegionalSection } from "./scenarios/regional.js";
+import type { RegionalResults } from "./scenarios/regional.js";
 import type { MemoryResults } from "./scenarios/memory.js";
 import { kitScenarios } from "./scenarios/kit.js";
 import { runReadScenario } from "./scenarios/read-runner.js";
@@ -44,9 +46,10 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   let cache: CacheResult[] = [];
   let build: BuildMetrics | undefined;
   let memory: MemoryResults | undefined;
+  let regional: RegionalResults | undefined;
   let forecastBytes = 0;
 
-  const needsEnvironment = ["reads", "http", "cache"].some((s) => options.sections.has(s as never));
+  const needsEnvironment = ["reads", "http", "cache", "regional"].some((s) => options.sections.has(s as never));
   let env: BenchEnvironment | undefined;
   // Ctrl+C or a kill must not leave the bench's dynalite and redis-server running.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -81,6 +84,10 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
         } finally {
           await http.close();
         }
+      }
+      if (options.sections.has("regional")) {
+        log("bench: regional section (100 cities cold: format 1 vs 2, tail latency with and without hedged reads; concurrency 1)");
+        regional = await runRegionalSection(env, mix, { concurrency: 1, counts: plan.regional, log });
       }
       if (options.sections.has("cache")) {
         log("bench: cache layer vs bentocache and cacheable");
@@ -129,6 +136,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     cache: cacheRows,
     ...(build ? { build } : {}),
     ...(memory ? { memory } : {}),
+    ...(regional ? { regional } : {}),
     headline,
     notes: notes(readRows),
   };
@@ -138,7 +146,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   const jsonFile = join(outDir, `${date}.json`);
   const svgFile = join(outDir, `${date}.svg`);
   writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
-  if (readRows.length > 0 || cacheRows.length > 0) writeFileSync(svgFile, await renderChart(results));
+  if (readRows.length > 0 || cacheRows.length > 0 || regional) writeFileSync(svgFile, await renderChart(results));
   return { results, jsonFile, svgFile };
 }
 
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
   }
   const { results, jsonFile, svgFile } = await runBench(options);
   console.log(renderReport(results));
-  console.log(`\nwrote ${relative(process.cwd(), jsonFile)}${results.reads.length + results.cache.length > 0 ? ` and ${relative(process.cwd(), svgFile)}` : ""}`);
+  console.log(`\nwrote ${relative(process.cwd(), jsonFile)}${results.reads.length + results.cache.length > 0 || results.regional ? ` and ${relative(process.cwd(), svgFile)}` : ""}`);
   const failed = results.reads.filter((r) => r.verification.failed > 0);
   if (failed.length > 0) {
     console.error(`\nbench: ATTENTION — reads failed in ${failed.map((r) => `${r.scenario} c=${r.concurrency}`).join(", ")} (see the data column and notes)`);

@@ -21,6 +21,8 @@ export interface Plan {
   httpCold: (concurrency: number) => Counts;
   cache: (operation: Operation) => Counts;
   memory: MemoryCounts;
+  /** The regional section: cold rows, and the tail rows (a p99 needs more reads). */
+  regional: { cold: (concurrency: number) => Counts; tail: (concurrency: number) => Counts };
 }
 
 export function makePlan(options: BenchOptions): Plan {
@@ -45,6 +47,7 @@ export function makePlan(options: BenchOptions): Plan {
     kitWarmL1: (c) => counts(1000, 100, c, 50),
     httpWarm: (c) => counts(60, 8, c, 3),
     httpCold: (c) => counts(12, 3, c, 1),
+    regional: { cold: (c) => counts(40, 8, c, 3), tail: (c) => counts(600, 100, c, 10) },
     memory: { contextIterations: options.iterations ?? (options.quick ? 30 : 200), vectors: options.vectors, similarQueries: options.iterations ?? (options.quick ? 10 : 50) },
     cache: (op) => {
       const [full, quick, warmup] = cache[op];

@@ -3,6 +3,8 @@ import type { BuildMetrics } from "./build-metrics.js";
 import type { CacheResult, Library, Operation } from "./scenarios/anchors.js";
 import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
 import type { MemoryResults } from "./scenarios/memory.js";
+import { regionalTable } from "./scenarios/regional.js";
+import type { RegionalResults } from "./scenarios/regional.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
 
 /**
@@ -50,6 +52,8 @@ export interface BenchResults {
   build?: BuildMetrics;
   /** The conversation-memory section (v1 vs v2), when it ran. */
   memory?: MemoryResults;
+  /** The regional section (storage formats, hedged reads), when it ran. */
+  regional?: RegionalResults;
   headline: Headline;
   notes: string[];
 }
@@ -127,7 +131,7 @@ const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n 
 const times = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "—" : `${n >= 10 ? n.toFixed(0) : n.toFixed(n >= 1 ? 1 : 2)}×`);
 const rt = (n: number | undefined) => (n === undefined ? "—" : Number.isInteger(n) ? String(n) : n.toFixed(2));
 
-function table(head: string[], rows: string[][], align: Array<"l" | "r">): string {
+export function table(head: string[], rows: string[][], align: Array<"l" | "r">): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (align[i] === "r" ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (align[i] === "r" ? `${"-".repeat(w + 1)}:` : `:${"-".repeat(w + 1)}`)).join("|")}|`;
@@ -285,6 +289,7 @@ export function renderReport(r: BenchResults): string {
   if (r.cache.length > 0) out.push("", "Cache layer vs anchors (concurrency 1, same Redis, values and TTL)", "", cacheTable(r.cache));
   if (r.build) out.push("", "Build", "", buildTable(r.build));
   if (r.memory) out.push("", memoryTables(r.memory));
+  if (r.regional) out.push("", regionalTable(r.regional));
   out.push("", "Headline", "", headlineText(r.headline));
   if (r.notes.length > 0) out.push("", "Notes", "", ...r.notes.map((n) => `- ${n}`));
   return out.join("\n");
