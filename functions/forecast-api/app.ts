@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { Deadline } from "../lib/deadline.js";
-import { badRequestRule, BadRequestError, errorResponder, JSON_CONTENT_TYPE, jsonResponse } from "../lib/http.js";
+import { badRequestRule, errorResponder, JSON_CONTENT_TYPE, jsonResponse } from "../lib/http.js";
 import type { Logger } from "../lib/logger.js";
 import { callerId } from "../lib/rate-limit/caller.js";
 import type { RateLimitDecision } from "../lib/rate-limit/limiter.js";
-import { parseCityId, parseCityList } from "./request.js";
+import { canonicalCityList, parseCityId, parseCityList } from "./request.js";
 import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
 
 /**
@@ -23,7 +23,8 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  *
  * Only complete (200) responses say `Cache-Control: public, max-age=<stage TTL>`; partial and failed ones say
  * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
- * served from the stage cache until its TTL ends (see the forecast API README).
+ * served from the stage cache until its TTL ends (see the forecast API README). Any spelling of a city list but
+ * the canonical one is a 308 to it (`toCanonical`).
  */
 export interface ForecastAppOptions {
   read: (cityIds: readonly string[], deadline: Deadline) => Promise<ForecastRead>;
@@ -76,13 +77,16 @@ async function rateLimited(event: APIGatewayProxyEvent, limiter: NonNullable<For
 }
 
 async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions, deadline: Deadline): Promise<APIGatewayProxyResult> {
-  const given = event.multiValueQueryStringParameters?.cities;
-  if (given && given.length > 1) {
-    throw new BadRequestError(`"cities" was given ${given.length} times; pass one comma-separated list (cities=a,b,c)`, [
-      { field: "cities", value: given, allowed: "is given once: one comma-separated list (cities=a,b,c)" },
-    ]);
-  }
-  const cityIds = parseCityList(event.queryStringParameters?.cities);
+  // Only what the stage cache keys on: `method.request.querystring.cities`, which for a repeated parameter is its
+  // last value, as in `queryStringParameters` ("multivalueName=you&multivalueName=me" → "me":
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format).
+  // A cache key cannot be a multi-value parameter (API Gateway rejects `method.request.multivaluequerystring.*`
+  // there: https://github.com/DianaIonita/serverless-api-gateway-caching/issues/70), so an answer that looked at
+  // the other values (a 400 for "given twice") would be stored under the key of a question it did not answer.
+  const raw = event.queryStringParameters?.cities;
+  const cityIds = parseCityList(raw);
+  const canonical = canonicalCityList(cityIds);
+  if (raw !== canonical) return toCanonical(event, `/forecast?cities=${canonical}`, options);
   const result = await options.read(cityIds, deadline);
   const { forecasts, errors, meta } = result;
   const status = errors.size === 0 ? 200 : forecasts.size > 0 ? 207 : [...errors.values()].every((e) => e.code === "UnknownCity") ? 404 : 502;
@@ -95,8 +99,22 @@ async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions, de
   return { statusCode: status, headers: headersFor(status, options), body };
 }
 
+/**
+ * A 308 to the canonical spelling of the same question (normalized, deduplicated, sorted ids): every spelling of
+ * one city list shares one stage-cache entry for the data, and the redirect itself is a pure function of the
+ * key it is cached under. The Location keeps whatever precedes the resource in the request path (the stage, or a
+ * custom domain's base path).
+ */
+function toCanonical(event: APIGatewayProxyEvent, resourcePath: string, options: ForecastAppOptions): APIGatewayProxyResult {
+  const full = event.requestContext?.path ?? event.path;
+  const base = full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : "";
+  const location = `${base}${resourcePath}`;
+  return jsonResponse(308, { redirect: "canonical", location, message: "city ids are answered in one spelling: lowercase, each once, sorted; follow Location" }, { location, "cache-control": headersFor(200, options)["cache-control"]! });
+}
+
 async function one(event: APIGatewayProxyEvent, options: ForecastAppOptions, deadline: Deadline): Promise<APIGatewayProxyResult> {
   const cityId = parseCityId(event.pathParameters?.cityId);
+  if (event.pathParameters?.cityId !== cityId) return toCanonical(event, `/forecast/${cityId}`, options);
   const { forecasts, errors, meta } = await options.read([cityId], deadline);
   const text = forecasts.get(cityId);
   if (text !== undefined) {

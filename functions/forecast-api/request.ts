@@ -13,8 +13,29 @@ const CITY_ID_RULE = `1–64 letters, digits, "_" or "-"`;
 const MAX_PROBLEMS = 20;
 
 /**
- * Parses `?cities=a,b,c`: trims each id, removes duplicates (first occurrence wins, order kept) and rejects
- * empty ids, malformed ids (each listed as `cities[<position>]`) and more than {@link MAX_CITIES} distinct cities.
+ * The one normalization of a city id, applied before it is validated and before any key (stage cache, L1, L2,
+ * table) is built from it: surrounding whitespace trimmed, Unicode NFC, then lowercased. Ids are ASCII
+ * ({@link CITY_ID}), where lowercasing is exactly Unicode simple case folding, so `Lisbon`, `LISBON` and `lisbon`
+ * are one city, one origin call and one entry in every layer. NFC first, so a precomposed and a decomposed
+ * spelling of the same text are judged (and rejected, being outside {@link CITY_ID}) alike.
+ */
+export function normalizeCityId(raw: string): string {
+  return raw.trim().normalize("NFC").toLowerCase();
+}
+
+/**
+ * The canonical spelling of a city list, the only one the API answers with data: normalized ids, each once,
+ * sorted by code unit, comma-separated. Every order, case and repetition of the same cities has this one
+ * spelling, so they all reach one stage-cache entry (app.ts redirects any other spelling to it).
+ */
+export function canonicalCityList(ids: readonly string[]): string {
+  return [...new Set(ids.map(normalizeCityId))].sort().join(",");
+}
+
+/**
+ * Parses `?cities=a,b,c`: normalizes each id ({@link normalizeCityId}), removes duplicates (first occurrence wins,
+ * order kept) and rejects empty ids, malformed ids (each listed as `cities[<position>]`) and more than
+ * {@link MAX_CITIES} distinct cities.
  */
 export function parseCityList(raw: string | undefined | null): string[] {
   if (raw === undefined || raw === null || raw.trim() === "") {
@@ -26,7 +47,7 @@ export function parseCityList(raw: string | undefined | null): string[] {
   const seen = new Set<string>();
   const found: Array<{ problem: Problem; sentence: string }> = [];
   raw.split(",").forEach((part, index) => {
-    const id = part.trim();
+    const id = normalizeCityId(part);
     const field = `cities[${index + 1}]`;
     if (id === "") {
       found.push({
@@ -34,7 +55,7 @@ export function parseCityList(raw: string | undefined | null): string[] {
         sentence: `"cities" has an empty id at position ${index + 1} (ids are comma-separated, e.g. cities=lisbon,porto)`,
       });
     } else if (!CITY_ID.test(id)) {
-      found.push({ problem: { field, value: clip(id), allowed: CITY_ID_RULE }, sentence: `"cities" has an invalid id ${JSON.stringify(clip(id))} at position ${index + 1}: ids are ${CITY_ID_RULE}` });
+      found.push({ problem: { field, value: clip(part.trim()), allowed: CITY_ID_RULE }, sentence: `"cities" has an invalid id ${JSON.stringify(clip(part.trim()))} at position ${index + 1}: ids are ${CITY_ID_RULE}` });
     } else if (!seen.has(id)) {
       seen.add(id);
       ids.push(id);
@@ -54,11 +75,11 @@ export function parseCityList(raw: string | undefined | null): string[] {
   return ids;
 }
 
-/** Validates the `{cityId}` path parameter. */
+/** Validates the `{cityId}` path parameter, normalized ({@link normalizeCityId}). */
 export function parseCityId(raw: string | undefined | null): string {
-  const id = (raw ?? "").trim();
+  const id = normalizeCityId(raw ?? "");
   if (!CITY_ID.test(id)) {
-    throw new BadRequestError(`path parameter "cityId" must be ${CITY_ID_RULE}; got ${JSON.stringify(clip(id))}`, [{ field: "cityId", value: clip(id), allowed: CITY_ID_RULE }]);
+    throw new BadRequestError(`path parameter "cityId" must be ${CITY_ID_RULE}; got ${JSON.stringify(clip((raw ?? "").trim()))}`, [{ field: "cityId", value: clip((raw ?? "").trim()), allowed: CITY_ID_RULE }]);
   }
   return id;
 }

@@ -35,11 +35,18 @@ export function pathParams(path: string): string[] {
 }
 
 /**
- * The `method_path` of `aws_api_gateway_method_settings` for one route: the resource path without its leading
- * slash, with `/` escaped as `~1`, then the HTTP method (`forecast~1{cityId}/GET`).
+ * The `method_path` of `aws_api_gateway_method_settings` for one route: the whole resource path with every `/`
+ * escaped as `~1` (the leading one too), then `/` and the HTTP method: `/analytics/executions/{id}` GET →
+ * `~1analytics~1executions~1{id}/GET`. That is the key AWS files the stage's method settings under and reports in
+ * `GetStage` (`methodSettings`); the provider passes `method_path` to `UpdateStage` as the patch path
+ * `/<method_path>/caching/enabled` untouched and reads the setting back by this exact key, so any other spelling
+ * configures a setting that never applies and shows a diff on every plan
+ * (https://github.com/hashicorp/terraform-provider-aws/issues/9738: `get-stage` returns
+ * `~1some~1api~1endpoint/POST`, and Terraform needs exactly that; the provider's `method_settings.go` reads
+ * `stage.MethodSettings[methodPath]`).
  */
 export function methodSettingsPath(path: string, method: string): string {
-  return `${path.slice(1).split("/").join("~1")}/${method}`;
+  return `${path.split("/").join("~1")}/${method}`;
 }
 
 /**

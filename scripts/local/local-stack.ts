@@ -7,11 +7,14 @@ import { environments } from "../../stacks/config.js";
 import type { EnvironmentName } from "../../stacks/config.js";
 import { forecastApiProps, forecastTableProps } from "../../stacks/weather-forecast-parts.js";
 import { startApiGatewayEmulator } from "./api-gateway-emulator.js";
-import type { ApiGatewayEmulator, EmulatedApiKey, EmulatedRoute, EmulatedUsagePlan } from "./api-gateway-emulator.js";
+import type { ApiGatewayEmulator, EmulatedApiKey, EmulatedMethodSetting, EmulatedRoute, EmulatedUsagePlan } from "./api-gateway-emulator.js";
+import { methodSettingsPath } from "../../modules/api-cache/paths.js";
 import type { ResolvedApiCacheConfig } from "../../modules/api-cache/resolve.js";
 import { DynaliteServer } from "../support/dynalite.js";
 import { ensureTable } from "../support/local-table.js";
-import { LambdaContainer } from "./lambda-container.js";
+import type { LambdaContainer } from "./lambda-container.js";
+import { LambdaPool } from "./lambda-pool.js";
+import { cacheMethodSettings } from "../../modules/api-cache/method-settings.js";
 import { startMemoryApi } from "./memory-stack.js";
 import type { LocalMemoryApi } from "./memory-stack.js";
 import { startOriginServer } from "./origin-server.js";
@@ -55,6 +58,12 @@ export interface LocalStackOptions {
   cacheNamespace?: string;
   /** The local API key's value (API key auth). @default LOCAL_API_KEY, else 40 random characters per run */
   apiKey?: string;
+  /** Containers the forecast function may run at once. @default the environment's reserved concurrency */
+  concurrency?: number;
+  /** At that limit, queue invocations instead of throttling them as Lambda does (benchmarks). @default false */
+  queueWhenFull?: boolean;
+  /** Bytes the local stage cache may hold. @default 64 MB */
+  stageCacheBytes?: number;
 }
 
 /** How the local stage authenticates, for the banner and for callers. */
@@ -73,6 +82,9 @@ export interface LocalStack {
   readonly url: string;
   readonly api: ApiGatewayEmulator;
   readonly origin: OriginServer;
+  /** The function's containers: one per concurrent request, up to its reserved concurrency. */
+  readonly pool: LambdaPool;
+  /** The first container, the one sequential requests reach. */
   readonly container: LambdaContainer;
   readonly dynamo: { endpoint: string; client: DynamoDBClient; tableName: string };
   /** How L2 is provided: "given", "shared" (a reachable local server), "started" (ours) or "none". */
@@ -133,8 +145,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api = resolveApiCacheProps(forecastApiProps(env, { functionName: "forecast-api", invokeArn: "local" }));
     const stageTtlSeconds = api.cache ? api.cache.ttlSeconds : 0;
     const auth = localAuth(api, options.apiKey ?? process.env.LOCAL_API_KEY);
-    const container = new LambdaContainer({
+    const pool = new LambdaPool({
       handlerFile: HANDLER_FILE,
+      // Lambda runs at most the function's reserved concurrency at once; the pool grows to it and no further.
+      concurrency: options.concurrency ?? env.forecastFunction.reservedConcurrency,
+      queueWhenFull: options.queueWhenFull,
       functionName: `weather-forecast-api-${env.environment}`,
       // The stack's function timeout, enforced as Lambda enforces it.
       timeoutMs: env.forecastFunction.timeout * 1000,
@@ -155,8 +170,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...options.handlerEnv,
       },
     });
-    cleanup.push(() => container.stop());
-    await container.start();
+    cleanup.push(() => pool.stop());
+    await pool.start();
 
     const memory = await startMemoryApi({ environment: env.environment, client, dynamoEndpoint, redisUrl, cacheNamespace });
     cleanup.push(() => memory.stop());
@@ -168,9 +183,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         method: r.method as "GET",
         path: r.path,
         auth: { mode: r.auth.mode },
-        handler: (event, context) => container.invoke(event, context),
+        handler: (event, context) => pool.invoke(event, context),
         cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
       })), ...memory.routes],
+      // The forecast API's method settings, keyed as the construct writes them; the memory routes keep their own.
+      methodSettings: withMemoryRoutes(cacheMethodSettings(api), memory.routes),
+      cacheBytes: options.stageCacheBytes,
     });
     cleanup.push(() => emulator.close());
 
@@ -178,7 +196,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       url: emulator.url,
       api: emulator,
       origin,
-      container,
+      pool,
+      container: pool.first,
       dynamo: { endpoint: dynalite.endpoint, client, tableName: table.tableName },
       redisMode: redis.mode,
       redisUrl: redis.url,
@@ -194,6 +213,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await runAll(cleanup);
     throw err;
   }
+}
+
+/** The memory API's routes carry their own caching (none): an entry per route, so the stage-wide one does not reach them. */
+function withMemoryRoutes(settings: Record<string, EmulatedMethodSetting>, routes: readonly EmulatedRoute[]): Record<string, EmulatedMethodSetting> {
+  const all = { ...settings };
+  for (const r of routes) all[methodSettingsPath(r.path, r.method)] = r.cache ? { cachingEnabled: true, ttlSeconds: r.cache.ttlSeconds } : { cachingEnabled: false, ttlSeconds: 0 };
+  return all;
 }
 
 /** The stage's authentication; with API keys, one local key in the first usage plan. */

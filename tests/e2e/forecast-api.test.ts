@@ -188,10 +188,13 @@ describe("origin failures are explicit, per city", () => {
     }
   });
 
-  it("a failed city is not remembered: once the origin recovers it is served", async () => {
+  it("a failed city is not remembered by the function; the stage cache replays the 207 until flushed, as API Gateway's does", async () => {
     stack.origin.failing.add("flaky-1");
     expect((await get<ManyBody>("/forecast?cities=flaky-1,city-002")).status).toBe(207);
     stack.origin.failing.clear();
+    // Another spelling of the same list is redirected to the same entry: the stage cache still holds the 207.
+    expect((await get<ManyBody>("/forecast?cities=city-002,flaky-1")).status).toBe(207);
+    stack.api.flushCache();
     const { status, body } = await get<ManyBody>("/forecast?cities=city-002,flaky-1");
     expect(status).toBe(200);
     expect(body.forecasts["flaky-1"]).toEqual(expected("flaky-1"));
@@ -205,7 +208,6 @@ describe("bad input gets a 400 with a JSON body listing every problem (field, va
     ["101 cities", query(Array.from({ length: 101 }, (_, i) => `c${i}`)), /has 101 distinct ids; the maximum is 100/],
     ["a malformed id", "/forecast?cities=lisbon,por%20to", /invalid id "por to" at position 2/],
     ["an empty id", "/forecast?cities=lisbon,,porto", /empty id at position 2/],
-    ["cities given twice", "/forecast?cities=a&cities=b", /"cities" was given 2 times/],
     ["a malformed path id", "/forecast/bad%20id", /path parameter "cityId" must be 1–64 letters/],
   ])("%s", async (_name, path, message) => {
     const before = stack.origin.totalCalls();
@@ -236,7 +238,8 @@ describe("when Redis is down", () => {
       expect(body.meta.layers.l2.hits).toBe(0);
       expect(body.meta.layers.origin.hits).toBe(0);
       expect(stack.proxies!.dynamo.stats.roundTrips).toBeGreaterThanOrEqual(1);
-      expect(Object.keys(body.forecasts)).toEqual(cities);
+      // Asked in another order, answered (after the redirect) in the canonical one.
+      expect(Object.keys(body.forecasts)).toEqual([...cities].sort());
     } finally {
       await redisServer.start();
     }

@@ -36,7 +36,7 @@ interface Body {
 }
 
 async function get(stack: LocalStack, path: string): Promise<{ status: number; body: Body }> {
-  const res = await fetch(`${stack.url}${path}`);
+  const res = await fetch(`${stack.url}${path}`, { headers: stack.auth.headers });
   return { status: res.status, body: (await res.json()) as Body };
 }
 
@@ -105,10 +105,15 @@ describe.concurrent("origin slow (100 cities, concurrency 16, function timeout 1
     // Waves of 16 calls of 1.5 s inside the origin's ~8.5 s (four or five on this machine): never all 100.
     expect(resolved).toBeGreaterThanOrEqual(16);
     expect(resolved).toBeLessThan(100);
-    expect(byCode(body.errors)).toEqual({ DeadlineExceeded: 100 - resolved });
+    // On a loaded machine a 1.5 s call can pass ORIGIN_TIMEOUT_MS (2 s): that city is an OriginTimeout, which is
+    // also correct; every other city the deadline cut.
+    const { DeadlineExceeded = 0, OriginTimeout = 0, ...other } = byCode(body.errors);
+    expect(other).toEqual({});
+    expect(DeadlineExceeded + OriginTimeout).toBe(100 - resolved);
+    expect(DeadlineExceeded).toBeGreaterThan(0);
     expect(body.errors[ids[99]!]).toMatchObject({ code: "DeadlineExceeded", message: expect.stringMatching(/^not loaded before the request's deadline/) });
     // The origin stopped at the deadline: the cut cities are in its account, calls never started were never made.
-    expect(body.meta.deadline.cuts.origin).toBe(100 - resolved);
+    expect(body.meta.deadline.cuts.origin).toBe(DeadlineExceeded);
     expect(proxy.count()).toBeLessThanOrEqual(resolved + 16);
     // The write-back had its reserve: what the origin served reached the table, or is counted as not written.
     const table = body.meta.layers.table;
@@ -196,7 +201,9 @@ describe("Redis black-holed (accepts connections, never answers)", () => {
     expect(silent.accepted).toBeGreaterThan(0); // Redis was tried, not configured away
 
     // Warm in this container: L1 answers; Redis is not waited on again.
-    const again = await get(stack, `/forecast?cities=${[...ids].reverse().join(",")}`);
+    // Past the stage cache (every spelling of the list reaches its one entry), to the function's L1.
+    stack.api.flushCache();
+    const again = await get(stack, `/forecast?cities=${[...ids].sort().join(",")}`);
     expect(again.status).toBe(200);
     expect(again.body.meta.layers.l1.hits).toBe(20);
   });

@@ -19,13 +19,13 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe("rate limit per caller (5 per hour, by source IP)", () => {
+describe("rate limit per caller (5 per hour, by API key, else source IP)", () => {
   it("five requests pass, the sixth gets 429 TooManyRequests with Retry-After, and no read is made for it", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${stack.url}/forecast?cities=limited-${i}`)).status);
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${stack.url}/forecast?cities=limited-${i}`, { headers: stack.auth.headers })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const originCalls = stack.origin.totalCalls();
-    const res = await fetch(`${stack.url}/forecast/limited-5`);
+    const res = await fetch(`${stack.url}/forecast/limited-5`, { headers: stack.auth.headers });
     expect(res.status).toBe(429);
     // One every 3600 / 5 = 720 s at the sustained rate.
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(700);

@@ -50,12 +50,12 @@ function appReturning(outcome: Record<string, string | CityError>) {
 }
 
 describe("forecast app: status and body", () => {
-  it("200 with forecasts spliced in as JSON, in request order, and a cacheable Cache-Control", async () => {
+  it("200 with forecasts spliced in as JSON, in the canonical order, and a cacheable Cache-Control", async () => {
     const { app } = appReturning({ a: '{"t":1}', b: '{"t":2}' });
-    const res = await app(event("/forecast", { cities: "b,a" }), context);
+    const res = await app(event("/forecast", { cities: "a,b" }), context);
     expect(res.statusCode).toBe(200);
     expect(res.headers!["cache-control"]).toBe("public, max-age=300");
-    expect(res.body.startsWith('{"forecasts":{"b":{"t":2},"a":{"t":1}}')).toBe(true);
+    expect(res.body.startsWith('{"forecasts":{"a":{"t":1},"b":{"t":2}}')).toBe(true);
     expect(JSON.parse(res.body)).toMatchObject({ errors: {}, meta: { requested: 2, resolved: 2 } });
   });
 
@@ -110,8 +110,6 @@ describe("forecast app: status and body", () => {
         { field: "cities[3]", value: "por to", allowed: '1–64 letters, digits, "_" or "-"' },
       ],
     });
-    const repeated = { ...event("/forecast", { cities: "a" }), multiValueQueryStringParameters: { cities: ["a", "b"] } };
-    expect(JSON.parse((await app(repeated, context)).body)).toMatchObject({ problems: [{ field: "cities", value: ["a", "b"] }] });
     const single = await app(event("/forecast/{cityId}", null, { cityId: "no/slash" }), context);
     expect(JSON.parse(single.body)).toMatchObject({ error: "BadRequest", problems: [{ field: "cityId", value: "no/slash" }] });
     expect(read).not.toHaveBeenCalled();
@@ -198,5 +196,40 @@ describe("forecast app: the per-caller rate limit", () => {
     expect((await app(event("/forecast", { cities: "a" }, null, "POST"), context)).statusCode).toBe(405);
     expect((await app(event("/other", null), context)).statusCode).toBe(404);
     expect(check).not.toHaveBeenCalled();
+  });
+});
+
+describe("forecast app: one spelling per question (what the stage cache keys on)", () => {
+  const staged = (e: APIGatewayProxyEvent, stagePath: string) => ({ ...e, requestContext: { path: stagePath } }) as unknown as APIGatewayProxyEvent;
+
+  it.each([
+    ["another order", "porto,lisbon", "lisbon,porto"],
+    ["another case", "Lisbon,PORTO", "lisbon,porto"],
+    ["repeated ids and spaces", " lisbon ,porto,LISBON", "lisbon,porto"],
+  ])("%s: a 308 to the canonical list under the same stage, cacheable, and nothing read", async (_name, given, canonical) => {
+    const { app, read } = appReturning({});
+    const res = await app(staged(event("/forecast", { cities: given }), "/v1/forecast"), context);
+    expect(res.statusCode).toBe(308);
+    expect(res.headers).toMatchObject({ location: `/v1/forecast?cities=${canonical}`, "cache-control": "public, max-age=300" });
+    expect(JSON.parse(res.body)).toMatchObject({ redirect: "canonical", location: `/v1/forecast?cities=${canonical}` });
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it("a single city in another case: a 308 to its lowercase path", async () => {
+    const { app, read } = appReturning({});
+    const res = await app(staged({ ...event("/forecast/{cityId}", null, { cityId: "Lisbon" }), path: "/forecast/Lisbon" }, "/v1/forecast/Lisbon"), context);
+    expect(res.statusCode).toBe(308);
+    expect(res.headers!.location).toBe("/v1/forecast/lisbon");
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it("a repeated `cities` is answered on its last value, the one the cache key and queryStringParameters hold", async () => {
+    const { app, read } = appReturning({ lisbon: '{"t":1}', porto: '{"t":2}' });
+    const repeated = { ...event("/forecast", { cities: "lisbon,porto" }), multiValueQueryStringParameters: { cities: ["junk!", "lisbon,porto"] } } as APIGatewayProxyEvent;
+    const res = await app(repeated, context);
+    expect(res.statusCode).toBe(200);
+    expect(read).toHaveBeenCalledWith(["lisbon", "porto"], expect.anything());
+    const alone = await app(event("/forecast", { cities: "lisbon,porto" }), context);
+    expect(JSON.parse(res.body).forecasts).toEqual(JSON.parse(alone.body).forecasts);
   });
 });

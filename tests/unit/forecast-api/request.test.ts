@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CITIES, parseCityId, parseCityList } from "../../../functions/forecast-api/request.js";
+import { canonicalCityList, MAX_CITIES, normalizeCityId, parseCityId, parseCityList } from "../../../functions/forecast-api/request.js";
 import { BadRequestError } from "../../../functions/lib/http.js";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `city-${i}`);
@@ -68,5 +68,25 @@ describe("parseCityId", () => {
   it("accepts a valid id", () => expect(parseCityId("lisbon")).toBe("lisbon"));
   it.each([undefined, "", "a b", "x".repeat(65)])("rejects %j", (raw) => {
     expect(() => parseCityId(raw)).toThrow(BadRequestError);
+  });
+});
+
+describe("normalizeCityId and canonicalCityList", () => {
+  it("folds case and trims: Lisbon, LISBON and lisbon are one id", () => {
+    expect(["Lisbon", " LISBON ", "lisbon"].map(normalizeCityId)).toEqual(["lisbon", "lisbon", "lisbon"]);
+    expect(parseCityList("Lisbon,LISBON,porto")).toEqual(["lisbon", "porto"]);
+    expect(parseCityId(" SAO-PAULO ")).toBe("sao-paulo");
+  });
+
+  it("applies NFC before judging: a decomposed and a precomposed spelling are the same (rejected) id", () => {
+    const composed = "s\u00e3o";
+    const decomposed = "sa\u0303o";
+    expect(normalizeCityId(decomposed)).toBe(normalizeCityId(composed));
+    expect(() => parseCityList(decomposed)).toThrow(/invalid id/);
+  });
+
+  it("one spelling per set of cities: normalized, each once, sorted", () => {
+    expect(canonicalCityList(["porto", "Lisbon", "lisbon"])).toBe("lisbon,porto");
+    expect(canonicalCityList(["lisbon", "porto"])).toBe(canonicalCityList(["porto", "lisbon"]));
   });
 });

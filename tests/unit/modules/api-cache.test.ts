@@ -152,9 +152,9 @@ describe("ApiCache: stage cache", () => {
   it("overrides TTL or caching per route with full method settings (escaped path), keeping encryption and invalidation rules", () => {
     const { json } = synthApi({ ...base, routes: [{ ...list, cache: { ttlSeconds: 60 } }, { ...one, cache: { enabled: false } }] });
     const all = settings(json);
-    expect(Object.keys(all).sort()).toEqual(["*/*", "forecast/GET", "forecast~1{cityId}/GET"]);
-    expect(all["forecast/GET"]).toEqual({ ...all["*/*"], cache_ttl_in_seconds: 60 });
-    expect(all["forecast~1{cityId}/GET"]).toEqual({ ...all["*/*"], caching_enabled: false });
+    expect(Object.keys(all).sort()).toEqual(["*/*", "~1forecast/GET", "~1forecast~1{cityId}/GET"]);
+    expect(all["~1forecast/GET"]).toEqual({ ...all["*/*"], cache_ttl_in_seconds: 60 });
+    expect(all["~1forecast~1{cityId}/GET"]).toEqual({ ...all["*/*"], caching_enabled: false });
   });
 
   it("emits no per-route settings for routes that follow the stage", () => {
@@ -163,7 +163,7 @@ describe("ApiCache: stage cache", () => {
 
   it("never caches a non-GET route", () => {
     const { json } = synthApi({ ...base, routes: [list, { path: "/forecast", method: "POST", function: fn }] });
-    expect(settings(json)["forecast/POST"]).toMatchObject({ caching_enabled: false, cache_data_encrypted: true });
+    expect(settings(json)["~1forecast/POST"]).toMatchObject({ caching_enabled: false, cache_data_encrypted: true });
   });
 
   it("can run without a cache cluster", () => {
@@ -182,7 +182,7 @@ describe("ApiCache: throttling, logs, tracing", () => {
     const { json } = synthApi({ ...base, throttling: { rateLimit: 1000, burstLimit: 2000 }, routes: [list, { ...one, throttling: { rateLimit: 50 } }] });
     const all = settings(json);
     expect(all["*/*"]).toMatchObject({ throttling_rate_limit: 1000, throttling_burst_limit: 2000 });
-    expect(all["forecast~1{cityId}/GET"]).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 2000, caching_enabled: true });
+    expect(all["~1forecast~1{cityId}/GET"]).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 2000, caching_enabled: true });
   });
 
   it("writes JSON access logs to its own log group with retention", () => {
@@ -289,9 +289,10 @@ describe("ApiCache: alarms", () => {
 });
 
 describe("ApiCache: paths", () => {
-  it("escapes method settings paths: `/` becomes `~1`, then the method", () => {
-    expect(methodSettingsPath("/forecast", "GET")).toBe("forecast/GET");
-    expect(methodSettingsPath("/forecast/{cityId}/daily", "GET")).toBe("forecast~1{cityId}~1daily/GET");
+  it("escapes method settings paths as AWS keys them: every `/` of the resource path (the leading one too) becomes `~1`, then the method (terraform-provider-aws#9738)", () => {
+    expect(methodSettingsPath("/forecast", "GET")).toBe("~1forecast/GET");
+    expect(methodSettingsPath("/forecast/{cityId}/daily", "GET")).toBe("~1forecast~1{cityId}~1daily/GET");
+    expect(methodSettingsPath("/analytics/executions/{id}", "GET")).toBe("~1analytics~1executions~1{id}/GET");
   });
 
   it("turns path parameters into `*` in execute-api ARNs", () => {

@@ -32,7 +32,7 @@ describe("plan summary: counts the way terraform plan does", () => {
 
   it("a kit stack planned from nothing: every resource to add, nothing in bold", () => {
     const s = summarize(parsePlan(fixture("stack.plan.json")));
-    expect(planLine(s)).toBe("Plan: 31 to add, 0 to change, 0 to destroy.");
+    expect(planLine(s)).toBe("Plan: 37 to add, 0 to change, 0 to destroy.");
     const comment = renderComment({ stack: "weather-forecast-dev", summary: s });
     expect(comment).not.toContain("⚠️");
     expect(comment).toContain("| create | `aws_dynamodb_table.forecast-cache_table_B14DFB63` |");

@@ -185,7 +185,7 @@ describe("analytics stack: API", () => {
       settings: { caching_enabled: true, cache_ttl_in_seconds: 300, cache_data_encrypted: true, require_authorization_for_cache_control: true },
     });
     expect(byName(json, "aws_api_gateway_method_settings", "analytics-api_settings-GET-analyticsexecutionsid_")).toMatchObject({
-      method_path: "analytics~1executions~1{id}/GET",
+      method_path: "~1analytics~1executions~1{id}/GET",
       settings: { caching_enabled: false },
     });
   });
