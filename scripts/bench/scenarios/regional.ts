@@ -12,6 +12,7 @@ import type { AttributeValue, ConsumedCapacity } from "@aws-sdk/client-dynamodb"
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { createForecastApp } from "../../../functions/forecast-api/app.js";
 import { forecastItem } from "../../../functions/forecast-api/forecast-item.js";
+import { canonicalCityList } from "../../../functions/forecast-api/request.js";
 import type { ForecastFormat } from "../../../functions/forecast-api/forecast-item.js";
 import { dynamoClientFactory } from "../../../functions/lib/clients/dynamodb.js";
 import type { Hedger } from "../../../functions/lib/hedge.js";
@@ -253,13 +254,15 @@ export const REGIONAL_ROWS: RegionalRow[] = [
   },
 ];
 
+/** The request for `cityIds` in the one spelling the function answers (any other is a 308 to it). */
 function forecastEvent(cityIds: readonly string[]): APIGatewayProxyEvent {
+  const cities = canonicalCityList([...cityIds]);
   return {
     httpMethod: "GET",
     resource: "/forecast",
     path: "/forecast",
-    queryStringParameters: { cities: cityIds.join(",") },
-    multiValueQueryStringParameters: { cities: [cityIds.join(",")] },
+    queryStringParameters: { cities },
+    multiValueQueryStringParameters: { cities: [cities] },
     headers: {},
     multiValueHeaders: {},
     pathParameters: null,
