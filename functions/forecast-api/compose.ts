@@ -5,7 +5,6 @@
  */
 import type { Writable } from "node:stream";
 import type { Loader, CacheOptions, MultiLevelCache } from "../lib/cache/multi-level.js";
-import { stringSerializer } from "../lib/cache/serializer.js";
 import { dynamoClientFactory } from "../lib/clients/dynamodb.js";
 import type { Container } from "../lib/container.js";
 import { Deadline } from "../lib/deadline.js";
@@ -20,7 +19,7 @@ import { RateLimiter } from "../lib/rate-limit/limiter.js";
 import { createForecastApp } from "./app.js";
 import type { ForecastHandler } from "./app.js";
 import type { ForecastConfig } from "./config.js";
-import { decodeForecast, encodeForecast, KEY_ATTRIBUTE, TTL_ATTRIBUTE } from "./forecast-item.js";
+import { decodeForecast, forecastEncoder, forecastSerializer, KEY_ATTRIBUTE, TTL_ATTRIBUTE } from "./forecast-item.js";
 import { originLoader } from "./origin.js";
 import { readForecasts } from "./service.js";
 import type { ForecastRead } from "./service.js";
@@ -63,10 +62,11 @@ export interface ForecastApi {
  * - Not stale-while-revalidate: Lambda cannot answer before a background refresh finishes (withDrain awaits it
  *   so it is not frozen mid-write), so SWR would only add the refresh to the response. Grace instead: a forecast
  *   up to FORECAST_CACHE_GRACE_SECONDS old is served when the table and the origin both fail.
- * - Forecasts are JSON text end to end: stored in Redis as-is, not JSON-encoded a second time.
+ * - Forecasts are JSON text end to end, never JSON-encoded a second time: stored in Redis deflated (format 2) or
+ *   as-is (format 1), as FORECAST_STORAGE_FORMAT says; both are read.
  */
 export function forecastCacheOptions(config: ForecastConfig): CacheOptions<string> {
-  return { name: "forecast", ttlMs: config.cacheTtlSeconds * 1000, graceMs: config.cacheGraceSeconds * 1000, serializer: stringSerializer };
+  return { name: "forecast", ttlMs: config.cacheTtlSeconds * 1000, graceMs: config.cacheGraceSeconds * 1000, serializer: forecastSerializer(config.storageFormat) };
 }
 
 export function composeForecastApi(container: Container, config: ForecastConfig, options: ForecastApiOptions = {}): ForecastApi {
@@ -76,12 +76,12 @@ export function composeForecastApi(container: Container, config: ForecastConfig,
     client: container.client(dynamoClientFactory),
     table: config.tableName,
     keyAttribute: KEY_ATTRIBUTE,
-    encode: encodeForecast,
+    encode: forecastEncoder(config.storageFormat),
     decode: decodeForecast,
     ttlAttribute: TTL_ATTRIBUTE,
     ttlSeconds: config.tableTtlSeconds,
     ttlJitterPct: container.config.cache.ttlJitterPct,
-    read: { deadlineMs: config.tableDeadlineMs },
+    read: { deadlineMs: config.tableDeadlineMs, hedge: container.hedger(`table-read:${config.tableName}`) },
     write: { deadlineMs: config.tableWriteDeadlineMs },
   });
   const origin = options.origin ?? originLoader({ baseUrl: config.originUrl, concurrency: config.originConcurrency, timeoutMs: config.originTimeoutMs });

@@ -46,6 +46,12 @@ export interface ForecastConfig {
   };
   /** FORECAST_GZIP_MIN_BYTES: answers this large or larger are gzipped for clients that accept gzip. */
   readonly gzipMinBytes: number;
+  /**
+   * FORECAST_STORAGE_FORMAT: how forecasts are written (table `forecast` attribute and Redis entries): `deflate`
+   * (format 2) or `text` (format 1). Either is read whatever this says, so a rollout first deploys readers with
+   * `text`, then switches to `deflate` once no container that reads only text is left.
+   */
+  readonly storageFormat: "deflate" | "text";
   /** STAGE_CACHE_TTL_SECONDS: the API Gateway stage cache TTL; complete responses say `max-age` of it. */
   readonly stageCacheTtlSeconds: number;
 }
@@ -74,6 +80,7 @@ export function readForecastConfig(env: Env = process.env): ForecastConfig {
     deadline: { marginMs: v.FORECAST_DEADLINE_MARGIN_MS, capMs: v.FORECAST_INTEGRATION_TIMEOUT_MS, writeBackReserveMs: v.FORECAST_WRITE_BACK_RESERVE_MS },
     rateLimit: { limit: v.FORECAST_RATE_LIMIT, windowSeconds: v.FORECAST_RATE_LIMIT_WINDOW_SECONDS, whenRedisDown: v.FORECAST_RATE_LIMIT_WHEN_REDIS_DOWN },
     gzipMinBytes: v.FORECAST_GZIP_MIN_BYTES,
+    storageFormat: v.FORECAST_STORAGE_FORMAT,
     stageCacheTtlSeconds: v.STAGE_CACHE_TTL_SECONDS,
   };
 }

@@ -59,6 +59,12 @@ export const forecastEnv = envSchema({
     max: 6_291_456,
     description: "answers of at least this many bytes are gzipped for clients whose `Accept-Encoding` allows it (base64 body, `Content-Encoding: gzip`; needs the API's binary media types); 6291456 = never",
   },
+  FORECAST_STORAGE_FORMAT: {
+    type: "enum",
+    values: ["deflate", "text"],
+    default: "deflate",
+    description: "how forecasts are written to the table and Redis: `deflate` (format 2, ~7× smaller) or `text` (format 1, as before); both are always read",
+  },
   STAGE_CACHE_TTL_SECONDS: { type: "int", default: 300, min: 0, max: 3600, description: "the stage TTL, echoed in `Cache-Control`" },
 });
 

@@ -14,7 +14,18 @@ export interface RuntimeConfig {
   /** Undefined when no Redis is configured: caches then run L1-only. */
   readonly redis: RedisConfig | undefined;
   readonly cache: CacheConfig;
+  /** Hedged reads (functions/lib/hedge.ts): Redis batch reads and the table's BatchGetItem. */
+  readonly hedge: HedgeConfig;
   readonly metrics: MetricsConfig;
+}
+
+export interface HedgeConfig {
+  /** READ_HEDGE_BUDGET_PCT: second requests allowed, in % of reads of each kind; 0 turns hedging off. */
+  readonly budgetPct: number;
+  /** READ_HEDGE_PERCENTILE: the recent-latency percentile after which a read is sent again. */
+  readonly percentile: number;
+  /** READ_HEDGE_MIN_DELAY_MS: never sooner than this. */
+  readonly minDelayMs: number;
 }
 
 export interface AwsConfig {
@@ -145,6 +156,15 @@ export const runtimeEnv = envSchema({
   CACHE_TTL_JITTER_PCT: { type: "int", default: 10, min: 0, max: 50, description: "± jitter on each entry's TTL so keys written together do not expire together" },
   CACHE_BREAKER_THRESHOLD: { type: "int", default: 5, min: 1, max: 1000, description: "consecutive L2 failures that open the circuit breaker" },
   CACHE_BREAKER_COOLDOWN_MS: { type: "int", default: 5000, min: 100, max: 600_000, description: "how long an open breaker skips Redis before one trial" },
+  READ_HEDGE_BUDGET_PCT: {
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 50,
+    description: "hedged reads: a Redis batch read or BatchGetItem still unanswered after its recent p95 goes again (Redis: on a second connection), at most this % more requests; 0 = off",
+  },
+  READ_HEDGE_PERCENTILE: { type: "int", default: 95, min: 50, max: 99, description: "the recent-latency percentile of a read kind after which it is hedged" },
+  READ_HEDGE_MIN_DELAY_MS: { type: "int", default: 2, min: 0, max: 10_000, description: "a hedge never goes sooner than this" },
   METRICS_ENABLED: { type: "bool", default: true, description: "`false` keeps counting but writes no EMF" },
   METRICS_NAMESPACE: { type: "string", default: "DataAccessKit", pattern: METRIC_NAMESPACE, description: "CloudWatch namespace" },
   METRICS_SERVICE: { type: "string", defaultText: "`AWS_LAMBDA_FUNCTION_NAME`, else `local`", description: "value of the `service` dimension (and the logger's service name)" },
@@ -179,6 +199,8 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
     breakerCooldownMs: read("CACHE_BREAKER_COOLDOWN_MS"),
   };
 
+  const hedge: HedgeConfig = { budgetPct: read("READ_HEDGE_BUDGET_PCT"), percentile: read("READ_HEDGE_PERCENTILE"), minDelayMs: read("READ_HEDGE_MIN_DELAY_MS") };
+
   const metrics: MetricsConfig = {
     enabled: read("METRICS_ENABLED"),
     namespace: read("METRICS_NAMESPACE"),
@@ -187,7 +209,7 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
 
   const redis = readRedis(r, read);
   r.throwIfAny();
-  return { aws, redis, cache, metrics };
+  return { aws, redis, cache, hedge, metrics };
 }
 
 type ReadKit = <K extends keyof typeof runtimeEnv & string>(name: K) => EnvValue<(typeof runtimeEnv)[K]>;

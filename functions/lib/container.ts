@@ -23,6 +23,7 @@ import type { AwsClientOverrides, ClientFactory } from "./clients/factory.js";
 import type { RedisClient } from "./clients/redis.js";
 import type { OpenRedis } from "./clients/redis-open.js";
 import type { RuntimeConfig } from "./config.js";
+import { Hedger } from "./hedge.js";
 import { drainAll } from "./lambda.js";
 import type { Drainable } from "./lambda.js";
 import { lazy } from "./lazy.js";
@@ -63,6 +64,11 @@ export interface Container extends Drainable {
   /** The L2 over Redis, or undefined when no Redis is configured (caches then run L1-only). */
   readonly l2: L2Cache | undefined;
   /**
+   * The container's hedger for one kind of read (one per name, shared by its forks), when READ_HEDGE_BUDGET_PCT
+   * is above 0; undefined when hedging is off.
+   */
+  hedger(kind: string): Hedger | undefined;
+  /**
    * The Redis client, or undefined without Redis. Its credentials (clients/redis-auth-session.ts): a secret read at
    * init and read again once when Redis refuses it; an IAM token signed at init, re-signed every 10 minutes, with
    * connections re-authenticated before ElastiCache's 12 h limit; or the configured password.
@@ -91,6 +97,9 @@ interface Shared {
   readonly logger: Logger;
   readonly clients: Map<ClientFactory<unknown>, unknown>;
   readonly redis: () => Promise<RedisClient | undefined>;
+  /** The hedge connection (a second client, same credentials), opened on first use; only with hedging on. */
+  readonly hedgeRedis: (() => Promise<RedisClient>) | undefined;
+  readonly hedgers: Map<string, Hedger>;
   readonly breaker: CircuitBreaker;
 }
 
@@ -98,6 +107,16 @@ export function createContainer(config: RuntimeConfig, options: ContainerOptions
   const logger = options.logger ?? jsonLogger({ service: config.metrics.service });
   const open = lazy(() => connectRedis(config, options.aws ?? {}, logger));
   const redis = () => open().then((o) => o?.client);
+  const hedging = config.hedge.budgetPct > 0;
+  const openHedge = lazy(() => connectRedis(config, options.aws ?? {}, logger));
+  const hedgeRedis =
+    hedging && config.redis
+      ? async () => {
+          const opened = await openHedge();
+          if (!opened) throw new Error("Redis is not configured");
+          return opened.client;
+        }
+      : undefined;
   const clients = new Map<ClientFactory<unknown>, unknown>();
   const shared: Shared = {
     config,
@@ -105,6 +124,8 @@ export function createContainer(config: RuntimeConfig, options: ContainerOptions
     logger,
     clients,
     redis,
+    hedgeRedis,
+    hedgers: new Map(),
     breaker: new CircuitBreaker({ threshold: config.cache.breakerThreshold, cooldownMs: config.cache.breakerCooldownMs }),
   };
   // Load ioredis and read the AUTH secret (or sign the first IAM token) now, during init (full CPU, before the first
@@ -117,6 +138,9 @@ export function createContainer(config: RuntimeConfig, options: ContainerOptions
     async close() {
       const opened = await open.peek()?.catch(() => undefined);
       opened?.close();
+      const hedge = await openHedge.peek()?.catch(() => undefined);
+      hedge?.close();
+      openHedge.reset();
       for (const [factory, made] of clients) factory.destroy(made);
       clients.clear();
       open.reset();
@@ -128,6 +152,16 @@ function build(shared: Shared, fork: ForkOptions): Container {
   const { config, options, logger } = shared;
   const namespace = fork.namespace ?? config.cache.namespace;
   const l1 = fork.l1 ?? new L1Cache({ maxEntries: config.cache.l1MaxEntries, maxBytes: config.cache.l1MaxBytes, clock: options.clock });
+  const hedger = (kind: string): Hedger | undefined => {
+    if (config.hedge.budgetPct === 0) return undefined;
+    let made = shared.hedgers.get(kind);
+    if (!made) {
+      made = new Hedger(kind, { budget: config.hedge.budgetPct / 100, percentile: config.hedge.percentile, minDelayMs: config.hedge.minDelayMs });
+      shared.hedgers.set(kind, made);
+    }
+    return made;
+  };
+  const l2Hedger = hedger("redis-read");
   const l2 = config.redis
     ? new L2Cache({
         redis: async () => {
@@ -139,6 +173,7 @@ function build(shared: Shared, fork: ForkOptions): Container {
         timeoutMs: config.redis.commandTimeoutMs,
         breaker: shared.breaker,
         logger,
+        ...(l2Hedger && shared.hedgeRedis ? { hedge: { hedger: l2Hedger, redis: shared.hedgeRedis } } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       })
     : undefined;
@@ -154,6 +189,7 @@ function build(shared: Shared, fork: ForkOptions): Container {
     l1,
     l2,
     redis: shared.redis,
+    hedger,
     client<T>(factory: ClientFactory<T>): T {
       if (!shared.clients.has(factory)) shared.clients.set(factory, factory.create(config.aws, options.aws ?? {}));
       return shared.clients.get(factory) as T;

@@ -26,9 +26,10 @@ import type { CacheResult } from "./scenarios/anchors.js";
 import { baselineScenarios } from "./scenarios/baselines.js";
 import { httpScenarios } from "./scenarios/http.js";
 import { runMemorySection } from "./scenarios/memory.js";
+import { runRegionalSection, withHttpRows } from "./scenarios/regional.js";
+import type { RegionalResults } from "./scenarios/regional.js";
 import type { MemoryResults } from "./scenarios/memory.js";
 import { runRegionalStageCached } from "./scenarios/regional-stage-cached.js";
-import type { RegionalRow } from "./scenarios/regional-stage-cached.js";
 import { runRegionalWriteBack } from "./scenarios/regional-write-back.js";
 import { kitScenarios } from "./scenarios/kit.js";
 import { runReadScenario } from "./scenarios/read-runner.js";
@@ -47,10 +48,10 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   let cache: CacheResult[] = [];
   let build: BuildMetrics | undefined;
   let memory: MemoryResults | undefined;
-  const regional: RegionalRow[] = [];
+  let regional: RegionalResults | undefined;
   let forecastBytes = 0;
 
-  const needsEnvironment = ["reads", "http", "cache"].some((s) => options.sections.has(s as never));
+  const needsEnvironment = ["reads", "http", "cache", "regional"].some((s) => options.sections.has(s as never));
   let env: BenchEnvironment | undefined;
   // Ctrl+C or a kill must not leave the bench's dynalite and redis-server running.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -86,6 +87,10 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
           await http.close();
         }
       }
+      if (options.sections.has("regional")) {
+        log("bench: regional section (100 cities cold: format 1 vs 2, tail latency with and without hedged reads; concurrency 1)");
+        regional = await runRegionalSection(env, mix, { concurrency: 1, counts: plan.regional, log });
+      }
       if (options.sections.has("cache")) {
         log("bench: cache layer vs bentocache and cacheable");
         cache = await runCacheSection(env, mix, { counts: plan.cache, log });
@@ -103,9 +108,10 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
 
   if (options.sections.has("regional")) {
     log("bench: regional 100-city reads (stage-cached gzip answer)");
-    regional.push(await runRegionalStageCached({ delayMs: options.delayMs, jitterMs: options.jitterMs, ...plan.regionalStageCached, log }));
+    const httpRows = [await runRegionalStageCached({ delayMs: options.delayMs, jitterMs: options.jitterMs, ...plan.regionalStageCached, log })];
     log("bench: regional cold reads, buffered vs streamed (write-back before vs after the answer)");
-    regional.push(...(await runRegionalWriteBack({ delayMs: options.delayMs, jitterMs: options.jitterMs, iterations: plan.regionalWriteBack, log })));
+    httpRows.push(...(await runRegionalWriteBack({ delayMs: options.delayMs, jitterMs: options.jitterMs, iterations: plan.regionalWriteBack, log })));
+    regional = withHttpRows(regional, httpRows);
   }
 
   if (options.sections.has("build")) {
@@ -140,7 +146,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     cache: cacheRows,
     ...(build ? { build } : {}),
     ...(memory ? { memory } : {}),
-    ...(regional.length ? { regional } : {}),
+    ...(regional ? { regional } : {}),
     headline,
     notes: notes(readRows),
   };
@@ -150,7 +156,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   const jsonFile = join(outDir, `${date}.json`);
   const svgFile = join(outDir, `${date}.svg`);
   writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
-  if (readRows.length > 0 || cacheRows.length > 0) writeFileSync(svgFile, await renderChart(results));
+  if (readRows.length > 0 || cacheRows.length > 0 || regional) writeFileSync(svgFile, await renderChart(results));
   return { results, jsonFile, svgFile };
 }
 
@@ -180,7 +186,7 @@ async function main(): Promise<void> {
   }
   const { results, jsonFile, svgFile } = await runBench(options);
   console.log(renderReport(results));
-  console.log(`\nwrote ${relative(process.cwd(), jsonFile)}${results.reads.length + results.cache.length > 0 ? ` and ${relative(process.cwd(), svgFile)}` : ""}`);
+  console.log(`\nwrote ${relative(process.cwd(), jsonFile)}${results.reads.length + results.cache.length > 0 || results.regional ? ` and ${relative(process.cwd(), svgFile)}` : ""}`);
   const failed = results.reads.filter((r) => r.verification.failed > 0);
   if (failed.length > 0) {
     console.error(`\nbench: ATTENTION — reads failed in ${failed.map((r) => `${r.scenario} c=${r.concurrency}`).join(", ")} (see the data column and notes)`);

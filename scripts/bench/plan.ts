@@ -25,6 +25,8 @@ export interface Plan {
   regionalStageCached: Counts;
   /** Cold regional reads per transfer mode (each a table read and a 1.6 MB Redis write-back). */
   regionalWriteBack: number;
+  /** The regional section: cold rows, and the tail rows (a p99 needs more reads). */
+  regional: { cold: (concurrency: number) => Counts; tail: (concurrency: number) => Counts };
 }
 
 export function makePlan(options: BenchOptions): Plan {
@@ -51,6 +53,7 @@ export function makePlan(options: BenchOptions): Plan {
     httpCold: (c) => counts(12, 3, c, 1),
     regionalStageCached: counts(300, 40, 1, 20),
     regionalWriteBack: options.iterations ?? (options.quick ? 4 : 20),
+    regional: { cold: (c) => counts(40, 8, c, 3), tail: (c) => counts(600, 100, c, 10) },
     memory: { contextIterations: options.iterations ?? (options.quick ? 30 : 200), vectors: options.vectors, similarQueries: options.iterations ?? (options.quick ? 10 : 50) },
     cache: (op) => {
       const [full, quick, warmup] = cache[op];

@@ -3,7 +3,8 @@ import type { BuildMetrics } from "./build-metrics.js";
 import type { CacheResult, Library, Operation } from "./scenarios/anchors.js";
 import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
 import type { MemoryResults } from "./scenarios/memory.js";
-import type { RegionalRow } from "./scenarios/regional-stage-cached.js";
+import { regionalTable } from "./scenarios/regional.js";
+import type { RegionalResults } from "./scenarios/regional.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
 
 /**
@@ -51,8 +52,8 @@ export interface BenchResults {
   build?: BuildMetrics;
   /** The conversation-memory section (v1 vs v2), when it ran. */
   memory?: MemoryResults;
-  /** The regional section's rows (issue 16), when it ran. */
-  regional?: RegionalRow[];
+  /** The regional section (storage formats, hedged reads), when it ran. */
+  regional?: RegionalResults;
   headline: Headline;
   notes: string[];
 }
@@ -130,7 +131,7 @@ const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n 
 const times = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "—" : `${n >= 10 ? n.toFixed(0) : n.toFixed(n >= 1 ? 1 : 2)}×`);
 const rt = (n: number | undefined) => (n === undefined ? "—" : Number.isInteger(n) ? String(n) : n.toFixed(2));
 
-function table(head: string[], rows: string[][], align: Array<"l" | "r">): string {
+export function table(head: string[], rows: string[][], align: Array<"l" | "r">): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (align[i] === "r" ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (align[i] === "r" ? `${"-".repeat(w + 1)}:` : `:${"-".repeat(w + 1)}`)).join("|")}|`;
@@ -276,16 +277,6 @@ export function headlineText(h: Headline): string {
   return lines.join("\n");
 }
 
-/** The regional rows: one line each with the fields every regional scenario reports. */
-export function regionalTable(rows: readonly RegionalRow[]): string {
-  const header = ["scenario", "p50 ms", "p99 ms", "RCU/read", "DDB B/read", "Redis B/read", "wire B/read", "invocations/read", "extra req %"];
-  const body = rows.map((r) => [r.scenario, r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), String(r.rcuPerRead), String(Math.round(r.ddbBytesPerRead)), String(Math.round(r.redisBytesPerRead)), String(r.wireBytesPerRead), String(r.invocationsPerRead), String(r.extraRequestsPct)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  const details = rows.filter((r) => r.detail).map((r) => `- ${r.scenario}: ${JSON.stringify(r.detail)}`);
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...body.map(line), ...(details.length ? ["", ...details] : [])].join("\n");
-}
-
 export function renderReport(r: BenchResults): string {
   const out = [
     `Benchmark ${r.date}${r.config.quick ? " (--quick)" : ""}: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, load ${r.machine.loadAverageAtStart.join(" / ")} at start` +
@@ -298,7 +289,7 @@ export function renderReport(r: BenchResults): string {
   if (r.cache.length > 0) out.push("", "Cache layer vs anchors (concurrency 1, same Redis, values and TTL)", "", cacheTable(r.cache));
   if (r.build) out.push("", "Build", "", buildTable(r.build));
   if (r.memory) out.push("", memoryTables(r.memory));
-  if (r.regional?.length) out.push("", "Regional 100-city reads", "", regionalTable(r.regional));
+  if (r.regional) out.push("", regionalTable(r.regional));
   out.push("", "Headline", "", headlineText(r.headline));
   if (r.notes.length > 0) out.push("", "Notes", "", ...r.notes.map((n) => `- ${n}`));
   return out.join("\n");

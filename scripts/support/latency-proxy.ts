@@ -12,9 +12,13 @@ import type { Server, Socket } from "node:net";
 export interface LatencyProxy {
   readonly port: number;
   readonly address: string;
-  readonly stats: { connections: number; roundTrips: number; bytesUp: number; bytesDown: number };
+  readonly stats: { connections: number; roundTrips: number; bytesUp: number; bytesDown: number; slowed: number };
   resetStats(): void;
   setDelay(oneWayMs: number, jitterMs?: number): void;
+  /** Tail latency: each round trip, with this probability, waits `extraMs` more before it reaches the server (0 = none). */
+  setTail(probability: number, extraMs: number): void;
+  /** The next `count` round trips wait `extraMs` more (deterministic, for tests). */
+  slowNext(count: number, extraMs: number): void;
   close(): Promise<void>;
 }
 
@@ -25,10 +29,27 @@ export async function startLatencyProxy(options: {
   oneWayMs?: number;
   /** Uniform random extra delay, 0..jitterMs, per chunk. @default 0 */
   jitterMs?: number;
+  /** See {@link LatencyProxy.setTail}. @default none */
+  tail?: { probability: number; extraMs: number };
 }): Promise<LatencyProxy> {
   let oneWayMs = options.oneWayMs ?? 1;
   let jitterMs = options.jitterMs ?? 0;
-  const stats = { connections: 0, roundTrips: 0, bytesUp: 0, bytesDown: 0 };
+  let tail = options.tail ?? { probability: 0, extraMs: 0 };
+  let forced = { count: 0, extraMs: 0 };
+  const stats = { connections: 0, roundTrips: 0, bytesUp: 0, bytesDown: 0, slowed: 0 };
+  /** Extra delay for a round trip that starts now. */
+  const tailMs = () => {
+    if (forced.count > 0) {
+      forced.count--;
+      stats.slowed++;
+      return forced.extraMs;
+    }
+    if (tail.probability > 0 && Math.random() < tail.probability) {
+      stats.slowed++;
+      return tail.extraMs;
+    }
+    return 0;
+  };
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((client) => {
@@ -39,13 +60,16 @@ export async function startLatencyProxy(options: {
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     let awaitingReply = false;
-    const up = delayedWriter(upstream, () => oneWayMs, () => jitterMs);
+    // A slowed round trip delays every chunk of its request (and, per connection order, whatever follows it).
+    let extra = 0;
+    const up = delayedWriter(upstream, () => oneWayMs + extra, () => jitterMs);
     const down = delayedWriter(client, () => oneWayMs, () => jitterMs);
     client.on("data", (chunk: Buffer) => {
       stats.bytesUp += chunk.length;
       if (!awaitingReply) {
         stats.roundTrips++;
         awaitingReply = true;
+        extra = tailMs();
       }
       up(chunk);
     });
@@ -75,7 +99,13 @@ export async function startLatencyProxy(options: {
     port,
     address: `127.0.0.1:${port}`,
     stats,
-    resetStats: () => Object.assign(stats, { connections: 0, roundTrips: 0, bytesUp: 0, bytesDown: 0 }),
+    resetStats: () => Object.assign(stats, { connections: 0, roundTrips: 0, bytesUp: 0, bytesDown: 0, slowed: 0 }),
+    setTail: (probability, extraMs) => {
+      tail = { probability, extraMs };
+    },
+    slowNext: (count, extraMs) => {
+      forced = { count, extraMs };
+    },
     setDelay: (ms, jitter = 0) => {
       oneWayMs = ms;
       jitterMs = jitter;

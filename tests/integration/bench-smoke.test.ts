@@ -57,7 +57,7 @@ describe("npm run bench -- --quick (tiny counts)", () => {
   });
 
   it("has the regional-stage-cached row with every regional field: a warm 100-city read served by the stage cache", () => {
-    const row = results.regional?.find((r) => r.scenario === "regional-stage-cached");
+    const row = results.regional?.rows.find((r) => r.scenario === "regional-stage-cached");
     expect(row).toBeDefined();
     for (const field of ["p50Ms", "p99Ms", "rcuPerRead", "ddbBytesPerRead", "redisBytesPerRead", "wireBytesPerRead", "invocationsPerRead", "extraRequestsPct"] as const) expect(finite(row![field])).toBe(true);
     expect(row).toMatchObject({ invocationsPerRead: 0, rcuPerRead: 0, ddbBytesPerRead: 0, redisBytesPerRead: 0 });

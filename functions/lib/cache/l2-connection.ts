@@ -1,5 +1,6 @@
 import type { RedisClient } from "../clients/redis.js";
 import type { Deadline } from "../deadline.js";
+import type { Hedger } from "../hedge.js";
 import type { Logger } from "../logger.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { L2Error } from "./errors.js";
@@ -13,6 +14,11 @@ export interface L2ConnectionOptions {
   breaker: CircuitBreaker | undefined;
   batchMode: BatchMode | undefined;
   logger: Logger;
+  /**
+   * Hedged reads: a second connection, and the hedger that decides when a read goes to it too. A second request on
+   * the same connection would queue behind the slow reply (Redis answers a connection's commands in order).
+   */
+  hedge?: { hedger: Hedger; redis: () => Promise<RedisClient> };
 }
 
 /**
@@ -23,20 +29,45 @@ export interface L2ConnectionOptions {
  */
 export class L2Connection {
   readonly breaker: CircuitBreaker | undefined;
-  private readonly provide: () => Promise<RedisClient>;
+  readonly hedger: Hedger | undefined;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
-  private client: Promise<RedisClient> | undefined;
-  private connecting: Promise<void> | undefined;
+  /** The connection commands go to, and the hedge connection (swapped when a hedge answers first). */
+  private slots: [ClientSlot, ClientSlot | undefined];
   private mode: BatchMode | undefined;
 
   constructor(options: L2ConnectionOptions) {
     const redis = options.redis;
-    this.provide = typeof redis === "function" ? redis : () => Promise.resolve(redis);
+    this.slots = [new ClientSlot(typeof redis === "function" ? redis : () => Promise.resolve(redis)), options.hedge ? new ClientSlot(options.hedge.redis) : undefined];
+    this.hedger = options.hedge?.hedger;
     this.timeoutMs = options.timeoutMs;
     this.breaker = options.breaker;
     this.mode = options.batchMode;
     this.logger = options.logger;
+  }
+
+  /**
+   * A read that may be repeated, hedged when the connection has a hedger: `work` runs on the main connection and,
+   * if it is slow (see {@link Hedger}), on the hedge connection too; the first answer wins. When the hedge
+   * connection wins, the two swap, so the next commands do not queue behind the slow reply.
+   */
+  read<T>(op: string, work: (redis: RedisClient) => Promise<T>, deadline?: Deadline): Promise<T> {
+    const [main, spare] = this.slots;
+    const hedger = this.hedger;
+    if (!hedger || !spare) return this.run(op, work, deadline);
+    // Connected ahead of the first hedge, once the hedger is about to start hedging.
+    if (hedger.stats.calls >= 8) spare.warm();
+    return this.run(op, async (redis) => {
+      let answered = false;
+      return hedger.run(async (_signal, hedge) => {
+        const value = await work(hedge ? await spare.ready() : redis);
+        if (!answered) {
+          answered = true;
+          if (hedge && this.slots[0] === main) this.slots = [spare, main];
+        }
+        return value;
+      });
+    }, deadline);
   }
 
   /** How batch reads and writes travel: MGET and one pipeline, or per-key commands (cluster mode). */
@@ -55,7 +86,7 @@ export class L2Connection {
     if (this.breaker && !this.acquire(this.breaker)) throw new L2Error("circuit-open", `L2 ${op} skipped: circuit breaker open`);
     const cutByDeadline = left < this.timeoutMs;
     try {
-      const result = await withTimeout(this.ready().then(work), Math.min(this.timeoutMs, left), () =>
+      const result = await withTimeout(this.slots[0].ready().then(work), Math.min(this.timeoutMs, left), () =>
         cutByDeadline ? new L2Error("deadline", `L2 ${op} cut at the request's deadline after ${Math.round(left)} ms`) : new L2Error("timeout", `L2 ${op} timed out after ${this.timeoutMs} ms`),
       );
       if (this.breaker) this.succeeded(this.breaker);
@@ -90,9 +121,22 @@ export class L2Connection {
     const why = before === "half-open" ? "the trial operation failed" : `${breaker.threshold} consecutive failure${breaker.threshold === 1 ? "" : "s"}`;
     this.logger.error(`L2 circuit breaker opened after ${why}: Redis is skipped for ${breaker.cooldownMs} ms`, { breaker: "open", cooldownMs: breaker.cooldownMs, error });
   }
+}
+
+/** One Redis client, connected on first use. */
+class ClientSlot {
+  private client: Promise<RedisClient> | undefined;
+  private connecting: Promise<void> | undefined;
+
+  constructor(private readonly provide: () => Promise<RedisClient>) {}
+
+  /** Starts connecting now, if not yet (a failure is left for the first use to report). */
+  warm(): void {
+    if (this.client === undefined) this.ready().catch(() => undefined);
+  }
 
   /** The client once connected. With lazyConnect the first use connects; a broken connection fails now. */
-  private async ready(): Promise<RedisClient> {
+  async ready(): Promise<RedisClient> {
     this.client ??= this.provide().catch((err: unknown) => {
       this.client = undefined;
       throw err;

@@ -10,16 +10,21 @@ import { L2Connection } from "./l2-connection.js";
 import type { BatchMode } from "./l2-connection.js";
 import type { LevelCallOptions, SerializingCacheLevel } from "./level.js";
 import type { Deadline } from "../deadline.js";
-import { decodeEntry, encodeEntry, jsonSerializer } from "./serializer.js";
-import type { Serializer } from "./serializer.js";
+import type { Hedger } from "../hedge.js";
+import { decodeEntry, encodeEntry, isBinary, jsonSerializer } from "./serializer.js";
+import type { ValueSerializer } from "./serializer.js";
 
 export interface L2Options<V> {
   /** The client, or a function giving it (e.g. after fetching the AUTH token); called again after a failure. */
   redis: RedisClient | (() => Promise<RedisClient>);
   /** Prepended to every key, e.g. `"forecast-prod:"`. @default "" */
   keyPrefix?: string;
-  /** How values are stored; a cache with another format takes a `withSerializer` view. @default JSON */
-  serializer?: Serializer<V>;
+  /**
+   * How values are stored; a cache with another format takes a `withSerializer` view. A binary serializer's
+   * entries are written and read as bytes (`mgetBuffer`), and its `legacy` text serializer reads entries written
+   * as text before it. @default JSON
+   */
+  serializer?: ValueSerializer<V>;
   /** Budget of one operation, connecting included. @default 250 */
   timeoutMs?: number;
   /** @default a breaker with threshold 5 and a 5 s cool-down; `false` disables it */
@@ -38,6 +43,11 @@ export interface L2Options<V> {
   logger?: Logger;
   /** Called for a stored value that does not decode (it is then treated as absent). @default a WARN line to `logger` */
   onDecodeError?: (key: string, error: Error) => void;
+  /**
+   * Hedged batch reads (MGET, or the per-key GETs): a read still unanswered after the hedger's delay goes again on
+   * a second connection (`redis` gives it), the first answer wins, within the hedger's budget. @default none
+   */
+  hedge?: { hedger: Hedger; redis: () => Promise<RedisClient> };
   /** @default Date.now */
   clock?: Clock;
 }
@@ -60,7 +70,7 @@ export interface L2Shared {
  */
 export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
   readonly breaker: CircuitBreaker | undefined;
-  private readonly serializer: Serializer<V>;
+  private readonly serializer: ValueSerializer<V>;
 
   /** @param shared internal: the connection of the level this is a view of (see {@link withSerializer}) */
   constructor(
@@ -68,11 +78,11 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     private readonly shared: L2Shared = share(options),
   ) {
     this.breaker = shared.connection.breaker;
-    this.serializer = options.serializer ?? (jsonSerializer as Serializer<V>);
+    this.serializer = options.serializer ?? (jsonSerializer as ValueSerializer<V>);
   }
 
   /** This level with values encoded by `serializer`: same connection, breaker and key prefix. */
-  withSerializer<W>(serializer: Serializer<W>): L2Cache<W> {
+  withSerializer<W>(serializer: ValueSerializer<W>): L2Cache<W> {
     return new L2Cache<W>({ ...(this.options as L2Options<unknown>), serializer } as L2Options<W>, this.shared);
   }
 
@@ -84,9 +94,16 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
   getMany(keys: readonly string[], options?: LevelCallOptions): Promise<Array<Entry<V> | undefined>> {
     if (keys.length === 0) return Promise.resolve([]);
     const { connection, prefix } = this.shared;
-    return connection.run("read", async (redis) => {
+    return connection.read("read", async (redis) => {
       const full = keys.map((k) => prefix + k);
-      const raw = connection.batchMode(redis) === "mget" ? await redis.mget(full) : await Promise.all(full.map((k) => redis.get(k)));
+      const mget = connection.batchMode(redis) === "mget";
+      const raw: Array<string | Buffer | null | undefined> = isBinary(this.serializer)
+        ? mget
+          ? await redis.mgetBuffer(full)
+          : await Promise.all(full.map((k) => redis.getBuffer(k)))
+        : mget
+          ? await redis.mget(full)
+          : await Promise.all(full.map((k) => redis.get(k)));
       const now = this.shared.clock();
       return raw.map((text, i) => (text === null || text === undefined ? undefined : this.decode(full[i]!, text, now)));
     }, options?.deadline);
@@ -101,7 +118,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     const { connection, prefix } = this.shared;
     return connection.run("write", async (redis) => {
       const now = this.shared.clock();
-      const writes: Array<[string, string, number]> = [];
+      const writes: Array<[string, string | Buffer, number]> = [];
       const expired: string[] = [];
       for (const [key, entry] of entries) {
         const ttl = Math.ceil(entry.staleUntil - now);
@@ -145,7 +162,7 @@ export class L2Cache<V = unknown> implements SerializingCacheLevel<V> {
     return this.shared.prefix + key;
   }
 
-  private decode(fullKey: string, text: string, now: number): Entry<V> | undefined {
+  private decode(fullKey: string, text: string | Buffer, now: number): Entry<V> | undefined {
     let entry: Entry<V>;
     try {
       entry = decodeEntry(text, this.serializer);
@@ -170,6 +187,7 @@ function share<V>(options: L2Options<V>): L2Shared {
       breaker: options.breaker === false ? undefined : (options.breaker ?? new CircuitBreaker()),
       batchMode: options.batchMode,
       logger,
+      ...(options.hedge ? { hedge: options.hedge } : {}),
     }),
     prefix: options.keyPrefix ?? "",
     clock: options.clock ?? systemClock,

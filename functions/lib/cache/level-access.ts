@@ -7,7 +7,7 @@ import { L2Error } from "./errors.js";
 import { takesSerializer } from "./level.js";
 import type { Awaitable, CacheLevel, SyncCacheLevel } from "./level.js";
 import type { CacheSettings } from "./options.js";
-import type { Serializer } from "./serializer.js";
+import type { ValueSerializer } from "./serializer.js";
 
 export interface CacheLevels<V> {
   /** The container's in-process level (an `L1Cache`, usually one shared by every cache of the container). */
@@ -53,7 +53,7 @@ export class LevelAccess<V> {
 
   constructor(
     levels: CacheLevels<V>,
-    serializer: Serializer<V> | undefined,
+    serializer: ValueSerializer<V> | undefined,
     private readonly settings: CacheSettings,
     private readonly background: BackgroundTasks,
   ) {
@@ -177,7 +177,7 @@ export class LevelAccess<V> {
   }
 }
 
-function serializedView<V>(l2: CacheLevel<V>, serializer: Serializer<V>, cache: string): CacheLevel<V> {
+function serializedView<V>(l2: CacheLevel<V>, serializer: ValueSerializer<V>, cache: string): CacheLevel<V> {
   if (takesSerializer(l2)) return l2.withSerializer(serializer);
   throw new OptionsError(`MultiLevelCache ${JSON.stringify(cache)}`, ["serializer: needs an L2 level that takes a serializer (one with withSerializer, like L2Cache)"]);
 }

@@ -1,6 +1,6 @@
 import type { Deadline } from "../deadline.js";
 import type { Entry } from "./entry.js";
-import type { Serializer } from "./serializer.js";
+import type { ValueSerializer } from "./serializer.js";
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -46,7 +46,7 @@ export interface SyncCacheLevel<V> extends CacheLevel<V> {
  * cache with its own value format (`CacheOptions.serializer`) shares the container's one L2.
  */
 export interface SerializingCacheLevel<V> extends CacheLevel<V> {
-  withSerializer<W>(serializer: Serializer<W>): SerializingCacheLevel<W>;
+  withSerializer<W>(serializer: ValueSerializer<W>): SerializingCacheLevel<W>;
 }
 
 export function takesSerializer<V>(level: CacheLevel<V>): level is SerializingCacheLevel<V> {

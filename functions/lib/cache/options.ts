@@ -5,7 +5,7 @@ import { systemClock } from "./clock.js";
 import type { Clock } from "./clock.js";
 import type { EntryTiming } from "./entry.js";
 import { CacheMetrics } from "./metrics.js";
-import type { Serializer } from "./serializer.js";
+import type { ValueSerializer } from "./serializer.js";
 
 export interface CacheOptions<V = unknown> {
   /** Namespace of this cache inside the container's L1 and the Redis key prefix: keys become `<name>:<key>`. */
@@ -34,7 +34,7 @@ export interface CacheOptions<V = unknown> {
    * keys. `stringSerializer` stores text values as-is.
    * @default the L2 level's serializer
    */
-  serializer?: Serializer<V>;
+  serializer?: ValueSerializer<V>;
   /** @default a new CacheMetrics */
   metrics?: CacheMetrics;
   /** @default Date.now */

@@ -1,5 +1,6 @@
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import type { BatchGetItemCommandOutput, DynamoDBClient, KeysAndAttributes } from "@aws-sdk/client-dynamodb";
+import type { Hedger } from "../hedge.js";
 import { OptionProblems } from "../validate.js";
 import { checkRetryBudget, forEachLimit, sleep, startRetryBudget } from "./backoff.js";
 import type { RetryBudgetOptions } from "./backoff.js";
@@ -17,6 +18,11 @@ export interface BatchGetOptions extends RetryBudgetOptions {
   consistentRead?: boolean;
   /** Chunks of ≤100 keys in flight at once. @default 8 */
   concurrency?: number;
+  /**
+   * Hedged requests: a chunk's request still unanswered after the hedger's delay is sent again (the same keys),
+   * the first answer wins and the other is aborted, within the hedger's budget of extra requests. @default none
+   */
+  hedge?: Hedger;
 }
 
 export type KeyOutcome = { status: "found"; item: Item } | { status: "missing" } | { status: "failed"; error: Error };
@@ -29,8 +35,10 @@ export class BatchGetResult {
   readonly found: Array<{ key: Key; item: Item }> = [];
   readonly missing: Key[] = [];
   readonly failed: Array<{ key: Key; error: Error }> = [];
-  /** BatchGetItem requests sent (round trips), retries included. */
+  /** BatchGetItem requests sent (round trips), retries and hedges included. */
   requests = 0;
+  /** Of `requests`, the second requests a hedger sent. */
+  hedges = 0;
   private readonly byId = new Map<string, KeyOutcome>();
 
   constructor(private readonly names: readonly string[]) {}
@@ -91,10 +99,15 @@ export async function batchGet(client: DynamoDBClient, table: string, keys: read
         return;
       }
       attempts++;
-      result.requests++;
+      const input = { RequestItems: { [table]: { ...request, Keys: pending.map((id) => unique.get(id)!) } } };
+      const send = (abortSignal: AbortSignal, hedge: boolean) => {
+        result.requests++;
+        if (hedge) result.hedges++;
+        return client.send(new BatchGetItemCommand(input), { abortSignal });
+      };
       let output: BatchGetItemCommandOutput;
       try {
-        output = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { ...request, Keys: pending.map((id) => unique.get(id)!) } } }), { abortSignal: signal });
+        output = options.hedge ? await options.hedge.run(send, signal) : await send(signal, false);
       } catch (err) {
         const error = signal.aborted ? new BatchDeadlineError(deadlineMs, attempts, { cause: err }) : (err as Error);
         if (!signal.aborted && isRetryable(err)) {

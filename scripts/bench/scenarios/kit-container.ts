@@ -40,11 +40,15 @@ export interface KitApi {
   read(cityIds: readonly string[]): Promise<ForecastRead>;
 }
 
-export function startKitContainer(env: Pick<BenchEnvironment, "dynamoEndpoint" | "redisUrl" | "tableName">): KitContainer {
-  const config = readConfig({ AWS_REGION: REGION, DYNAMODB_ENDPOINT: env.dynamoEndpoint, REDIS_URL: env.redisUrl, METRICS_ENABLED: "false" });
+/**
+ * @param settings variables set on top of the required ones (e.g. `READ_HEDGE_BUDGET_PCT`, `FORECAST_STORAGE_FORMAT`,
+ *   another `TABLE_NAME`), as a stack would set them
+ */
+export function startKitContainer(env: Pick<BenchEnvironment, "dynamoEndpoint" | "redisUrl" | "tableName">, settings: Record<string, string> = {}): KitContainer {
+  const config = readConfig({ AWS_REGION: REGION, DYNAMODB_ENDPOINT: env.dynamoEndpoint, REDIS_URL: env.redisUrl, METRICS_ENABLED: "false", ...settings });
   if (!config.redis) throw new Error("kit container: REDIS_URL did not produce a Redis configuration");
   // ORIGIN_URL is required by the handler's config; the bench's origin is never reached (see `origin` below).
-  const forecast = readForecastConfig({ TABLE_NAME: env.tableName, ORIGIN_URL: "http://127.0.0.1:9" });
+  const forecast = readForecastConfig({ TABLE_NAME: env.tableName, ORIGIN_URL: "http://127.0.0.1:9", ...settings });
 
   // Every seeded city is in the table, so the origin is reached only when the table read failed (e.g. its
   // deadline passed under overload): those cities fail, with the table's reason (a container serves one read at

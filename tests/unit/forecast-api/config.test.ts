@@ -20,6 +20,7 @@ describe("forecast function configuration", () => {
       deadline: { marginMs: 1000, capMs: 29_000, writeBackReserveMs: 500 },
       rateLimit: { limit: 0, windowSeconds: 60, whenRedisDown: "allow" },
       gzipMinBytes: 1024,
+      storageFormat: "deflate",
       stageCacheTtlSeconds: 300,
     });
   });
