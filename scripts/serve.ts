@@ -43,7 +43,7 @@ Conversation memory API at ${stack.url}/memory/users/{userId}/…
   auth      IAM (SigV4): the local gateway checks a request is signed and how, not the signature (docs/security.md)
 
 Try:
-  ${curl}'${stack.url}/forecast?cities=lisbon,porto,madrid' | jq .meta
+  ${curl}'${stack.url}/forecast?cities=lisbon,madrid,porto' | jq .meta
   ${curl}'${stack.url}/forecast/lisbon' | jq '.forecast.hourly[0]'
   ${SIGV4_CURL}-X POST '${stack.url}/memory/users/alice/messages' -d '{"sessionId":"s1","role":"user","content":"hello"}' | jq .message
   ${SIGV4_CURL}'${stack.url}/memory/users/alice/context?limit=10&days=7' | jq '{messages, meta}'
