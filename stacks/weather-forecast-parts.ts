@@ -3,6 +3,7 @@
  * (scripts/serve.ts) builds dynalite's table and the API Gateway emulator's routes from the very same values.
  * Nothing here imports cdktn, so the local server starts without loading the provider bindings.
  */
+import { FORECAST_LIST, FORECAST_ONE, RETRY_LIST, RETRY_ONE, RETRY_TTL_SECONDS } from "../functions/forecast-api/routes.js";
 import type { ApiCacheProps, ApiLambdaTarget } from "../modules/api-cache/index.js";
 import type { DynamoTableProps } from "../modules/dynamodb-table/index.js";
 import type { EnvironmentConfig } from "./config.js";
@@ -26,9 +27,18 @@ export function forecastApiProps(config: EnvironmentConfig, fn: ApiLambdaTarget)
     description: "Weather forecasts for up to 100 cities per request, cached at the stage",
     routes: [
       // The city list is the cache key: two different lists never share an entry.
-      { method: "GET", path: "/forecast", function: fn, cacheKey: { querystrings: ["cities"] } },
+      { method: "GET", path: FORECAST_LIST, function: fn, cacheKey: { querystrings: ["cities"] } },
       // Path parameters are always part of the key (the module adds them).
-      { method: "GET", path: "/forecast/{cityId}", function: fn },
+      { method: "GET", path: FORECAST_ONE, function: fn },
+      // Where the routes above send a 5xx or a 207 (a 307 from the handler): the same questions, same keys and
+      // auth, cached for 10 s only, so a failure is replayed for at most that (functions/forecast-api/routes.ts).
+      // Declared only with a stage cache; without one nothing is replayed and the handler never redirects.
+      ...(a.cache
+        ? ([
+            { method: "GET", path: RETRY_LIST, function: fn, cacheKey: { querystrings: ["cities"] }, cache: { ttlSeconds: RETRY_TTL_SECONDS } },
+            { method: "GET", path: RETRY_ONE, function: fn, cache: { ttlSeconds: RETRY_TTL_SECONDS } },
+          ] as const)
+        : []),
     ],
     cache: a.cache,
     throttling: a.throttling,
