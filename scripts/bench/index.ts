@@ -25,6 +25,8 @@ import { runCacheSection } from "./scenarios/anchors.js";
 import type { CacheResult } from "./scenarios/anchors.js";
 import { baselineScenarios } from "./scenarios/baselines.js";
 import { httpScenarios } from "./scenarios/http.js";
+import { runCanonicalSection } from "./scenarios/canonical.js";
+import type { CanonicalResults } from "./scenarios/canonical.js";
 import { runMemorySection } from "./scenarios/memory.js";
 import type { MemoryResults } from "./scenarios/memory.js";
 import { kitScenarios } from "./scenarios/kit.js";
@@ -44,6 +46,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   let cache: CacheResult[] = [];
   let build: BuildMetrics | undefined;
   let memory: MemoryResults | undefined;
+  let canonical: CanonicalResults | undefined;
   let forecastBytes = 0;
 
   const needsEnvironment = ["reads", "http", "cache"].some((s) => options.sections.has(s as never));
@@ -97,6 +100,11 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     memory = await runMemorySection({ delayMs: options.delayMs, jitterMs: options.jitterMs, counts: plan.memory, log });
   }
 
+  if (options.sections.has("canonical")) {
+    log("bench: stage-cache hit ratio on mixed-order city lists (canonical 308 vs each spelling its own key)");
+    canonical = await runCanonicalSection({ quick: options.quick, log });
+  }
+
   if (options.sections.has("build")) {
     log("bench: build metrics (build, bundle sizes, module init, synth)");
     const scratchDir = mkdtempSync(join(tmpdir(), "bench-build-"));
@@ -129,6 +137,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     cache: cacheRows,
     ...(build ? { build } : {}),
     ...(memory ? { memory } : {}),
+    ...(canonical ? { canonical } : {}),
     headline,
     notes: notes(readRows),
   };

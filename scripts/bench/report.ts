@@ -3,6 +3,8 @@ import type { BuildMetrics } from "./build-metrics.js";
 import type { CacheResult, Library, Operation } from "./scenarios/anchors.js";
 import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
 import type { MemoryResults } from "./scenarios/memory.js";
+import { canonicalTable } from "./scenarios/canonical.js";
+import type { CanonicalResults } from "./scenarios/canonical.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
 
 /**
@@ -50,6 +52,8 @@ export interface BenchResults {
   build?: BuildMetrics;
   /** The conversation-memory section (v1 vs v2), when it ran. */
   memory?: MemoryResults;
+  /** Stage-cache hit ratio with and without canonical city lists, when it ran. */
+  canonical?: CanonicalResults;
   headline: Headline;
   notes: string[];
 }
@@ -285,6 +289,7 @@ export function renderReport(r: BenchResults): string {
   if (r.cache.length > 0) out.push("", "Cache layer vs anchors (concurrency 1, same Redis, values and TTL)", "", cacheTable(r.cache));
   if (r.build) out.push("", "Build", "", buildTable(r.build));
   if (r.memory) out.push("", memoryTables(r.memory));
+  if (r.canonical) out.push("", canonicalTable(r.canonical));
   out.push("", "Headline", "", headlineText(r.headline));
   if (r.notes.length > 0) out.push("", "Notes", "", ...r.notes.map((n) => `- ${n}`));
   return out.join("\n");
