@@ -17,7 +17,8 @@ import type { DynamoTableProps, LatencyOperation } from "../modules/dynamodb-tab
 import { EMBEDDINGS, HISTORY, INDEX_PROJECTIONS } from "../functions/conversation-memory/message-item.js";
 import type { MemoryEnvironmentConfig } from "./memory-config.js";
 
-const alarms = (config: MemoryEnvironmentConfig, latencyOperations: LatencyOperation[]) => ({ snsTopicArn: config.alarmTopicArn, latencyOperations });
+/** The operations each table's latency alarms follow; the stack adds the environment's alarm topic. */
+const alarms = (latencyOperations: LatencyOperation[]) => ({ latencyOperations });
 
 export function historyTableProps(config: MemoryEnvironmentConfig): DynamoTableProps {
   const h = config.history;
@@ -47,7 +48,7 @@ export function historyTableProps(config: MemoryEnvironmentConfig): DynamoTableP
     timeToLiveAttribute: "ttl",
     deletionProtection: config.deletionProtection,
     pointInTimeRecovery: config.pointInTimeRecovery,
-    alarms: alarms(config, ["Query", "PutItem"]),
+    alarms: alarms(["Query", "PutItem"]),
   };
 }
 
@@ -71,11 +72,11 @@ export function embeddingsTableProps(config: MemoryEnvironmentConfig): DynamoTab
     timeToLiveAttribute: "ttl",
     deletionProtection: config.deletionProtection,
     pointInTimeRecovery: config.pointInTimeRecovery,
-    alarms: alarms(config, ["Query", "BatchWriteItem"]),
+    alarms: alarms(["Query", "BatchWriteItem"]),
   };
 }
 
-/** The API's routes: IAM (SigV4-signed callers only, `auth` below) and no stage caching. */
+/** The API's routes: authenticated as the environment says (`api.auth`: IAM, SigV4-signed callers) and no stage caching. */
 export function memoryApiProps(config: MemoryEnvironmentConfig, fn: ApiLambdaTarget): ApiCacheProps {
   const a = config.api;
   const base = "/memory/users/{userId}";
@@ -83,7 +84,7 @@ export function memoryApiProps(config: MemoryEnvironmentConfig, fn: ApiLambdaTar
   return {
     name: `conversation-memory-${config.environment}`,
     description: "Conversation memory: recent context, sessions, time ranges, appends and similarity search",
-    auth: { mode: "iam" },
+    auth: a.auth,
     routes: [
       route("GET", "/context"),
       route("GET", "/messages"),

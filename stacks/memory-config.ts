@@ -1,4 +1,4 @@
-import type { StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
+import type { ApiAuthProps, StageCacheProps, ThrottlingProps } from "../modules/api-cache/index.js";
 import type { Workload } from "../modules/capacity/workload.js";
 import type { CapacityProps } from "../modules/dynamodb-table/index.js";
 import type { NetworkProps } from "../modules/network/index.js";
@@ -36,9 +36,17 @@ export interface MemoryEnvironmentConfig {
   /** Off in dev only, so a throwaway environment can be destroyed without a manual step. */
   readonly deletionProtection: boolean;
   readonly pointInTimeRecovery: boolean;
-  /** SNS topic for every alarm of the stack; none means alarms are visible in CloudWatch but notify no one. */
-  readonly alarmTopicArn?: string;
-  readonly memoryFunction: { readonly memorySize: number; readonly timeout: number; readonly logRetentionDays: number };
+  readonly memoryFunction: {
+    readonly memorySize: number;
+    readonly timeout: number;
+    readonly logRetentionDays: number;
+    /**
+     * Reserved concurrency: the most environments the function may run at once (so a burst of similarity searches
+     * cannot take the account's whole pool from the other stacks' functions) and what it is guaranteed. The
+     * capacity check holds it against the declared peak.
+     */
+    readonly reservedConcurrency: number;
+  };
   /** What the function reads: retention, cache and cursor lifetimes, vector and LSH settings (functions/conversation-memory/env.ts). */
   readonly memory: {
     readonly retentionDays: number;
@@ -62,6 +70,11 @@ export interface MemoryEnvironmentConfig {
     readonly cache: StageCacheProps | false;
     readonly throttling: ThrottlingProps;
     readonly accessLogRetentionDays: number;
+    /**
+     * Who may call it: IAM (SigV4) in every environment. Every route reads or writes one user's conversations, and
+     * the callers are the kit's own services with roles, not apps holding a metering key.
+     */
+    readonly auth: ApiAuthProps;
   };
 }
 
@@ -96,10 +109,10 @@ export const memoryEnvironments: Record<EnvironmentName, MemoryEnvironmentConfig
     embeddings: { read: scaled(1, 1, 10), write: scaled(5, 5, 100), similarityIndex: { read: scaled(5, 5, 200), write: scaled(5, 5, 100) } },
     deletionProtection: false,
     pointInTimeRecovery: false,
-    memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7 },
+    memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 7, reservedConcurrency: 5 },
     memory,
     l2: false,
-    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7 },
+    api: { cache: false, throttling: { rateLimit: 20, burstLimit: 40 }, accessLogRetentionDays: 7, auth: { mode: "iam" } },
   },
   staging: {
     environment: "staging",
@@ -111,10 +124,10 @@ export const memoryEnvironments: Record<EnvironmentName, MemoryEnvironmentConfig
     embeddings: { read: scaled(1, 1, 20), write: scaled(20, 10, 400), similarityIndex: { read: scaled(20, 10, 800), write: scaled(20, 10, 400) } },
     deletionProtection: true,
     pointInTimeRecovery: true,
-    memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 14 },
+    memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 14, reservedConcurrency: 10 },
     memory,
     l2: { network: { ...networkPreset("staging"), natGateways: "none", endpoints: { dynamodb: true, interfaces: ["kms"] } }, redis: redisPreset("staging") },
-    api: { cache: false, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 14 },
+    api: { cache: false, throttling: { rateLimit: 100, burstLimit: 200 }, accessLogRetentionDays: 14, auth: { mode: "iam" } },
   },
   prod: {
     environment: "prod",
@@ -129,9 +142,11 @@ export const memoryEnvironments: Record<EnvironmentName, MemoryEnvironmentConfig
     embeddings: { read: scaled(5, 5, 50), write: scaled(200, 100, 1200), similarityIndex: { read: scaled(200, 100, 1500), write: scaled(200, 100, 1200) } },
     deletionProtection: true,
     pointInTimeRecovery: true,
-    memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30 },
+    // Needed at the declared peak: 50 rps × 60 ms = 3 environments; 50 leaves room for cold starts and for
+    // similarity searches, which read ~0.6 MB of band items each and run longer than the mean.
+    memoryFunction: { memorySize: 1024, timeout: 10, logRetentionDays: 30, reservedConcurrency: 50 },
     memory,
     l2: { network: { ...networkPreset("prod"), natGateways: "none", endpoints: { dynamodb: true, interfaces: ["kms"] } }, redis: redisPreset("prod") },
-    api: { cache: false, throttling: { rateLimit: 500, burstLimit: 1000 }, accessLogRetentionDays: 30 },
+    api: { cache: false, throttling: { rateLimit: 500, burstLimit: 1000 }, accessLogRetentionDays: 30, auth: { mode: "iam" } },
   },
 };

@@ -39,9 +39,11 @@ export const postures: Record<EnvironmentName, EnvironmentPosture> = {
       tracing: "a developer reads the local server's logs and the function's; X-Ray would bill every recorded trace of a throwaway environment",
       customerManagedKeys:
         "dev holds test data only, and is destroyed and re-created often: each key would cost $1 a month and wait 7–30 days to be deleted; AWS owned and managed keys still encrypt everything",
-      pointInTimeRecovery: "the dev table caches re-fetchable forecasts; a backup of it restores nothing of value (config.ts forecastCache.pointInTimeRecovery)",
+      pointInTimeRecovery:
+        "the dev tables hold re-fetchable forecasts and test conversations; a backup of them restores nothing of value (config.ts forecastCache.pointInTimeRecovery, memory-config.ts pointInTimeRecovery)",
       stageCache: "dev shows fresh handler output and saves the cache's hourly price (config.ts forecastApi.cache, analytics-config.ts api.cache)",
-      privateNetwork: "dev runs the forecast caches L1-only, with no VPC, NAT gateway or cache node to pay for (config.ts l2: false)",
+      privateNetwork:
+        "dev runs the forecast caches L1-only and the memory function without a cache, with no VPC, NAT gateway or cache node to pay for (config.ts and memory-config.ts l2: false)",
     },
   },
   staging: { environment: "staging", enforce: ENFORCED.staging, relax: {} },

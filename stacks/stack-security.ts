@@ -1,6 +1,7 @@
 /**
- * What both app stacks do the same way to keep their environment's posture: a customer managed key for their data
- * and one for their logs, every log group encrypted with the logs key, and the policy pack.
+ * What the app stacks (forecast, analytics, conversation memory) do the same way to keep their environment's
+ * posture: a customer managed key for their data and one for their logs, every log group encrypted with the logs
+ * key, every alarm of a module notifying the environment's topic, and the policy pack.
  */
 import type { TerraformStack } from "cdktn";
 import type { IConstruct } from "constructs";
@@ -53,4 +54,9 @@ export function encryptLogGroups(scope: IConstruct, key: KmsKey): void {
 /** The policy pack at the environment's posture: enforced, or recording its relaxations. */
 export function checkPosture(stack: TerraformStack, posture: EnvironmentPosture): PolicyCheck {
   return checkPolicy(stack, { enforce: posture.enforce, relaxations: relaxationsOf(posture) });
+}
+
+/** A module's alarms with the environment's alarm topic added (`false` stays off). */
+export function withTopic<A extends { snsTopicArn?: string }>(alarms: A | false | undefined, snsTopicArn: string): (A & { snsTopicArn: string }) | false {
+  return alarms === false ? false : { ...(alarms ?? ({} as A)), snsTopicArn };
 }

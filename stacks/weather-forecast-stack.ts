@@ -21,7 +21,7 @@ import { alarmTopicArnOf } from "./alarms-config.js";
 import { checkedEnvironment, lambdaEnvironment } from "./lambda-environment.js";
 import { holds, postures } from "./posture.js";
 import type { EnvironmentPosture } from "./posture.js";
-import { checkPosture, createStackKeys, encryptLogGroups } from "./stack-security.js";
+import { checkPosture, createStackKeys, encryptLogGroups, withTopic } from "./stack-security.js";
 import type { StackKeys } from "./stack-security.js";
 import { forecastApiProps, forecastTableProps } from "./weather-forecast-parts.js";
 
@@ -161,9 +161,4 @@ export class WeatherForecastStack extends TerraformStack {
     });
     this.policy = checkPosture(this, posture);
   }
-}
-
-/** A module's alarms with the environment's topic added (`false` stays off). */
-function withTopic<A extends { snsTopicArn?: string }>(alarms: A | false | undefined, snsTopicArn: string): (A & { snsTopicArn: string }) | false {
-  return alarms === false ? false : { ...(alarms ?? ({} as A)), snsTopicArn };
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { Deadline } from "../lib/deadline.js";
+import { encodeResponse, headerValue } from "../lib/content-encoding.js";
 import { badRequestRule, errorResponder, JSON_CONTENT_TYPE, jsonResponse } from "../lib/http.js";
 import type { Logger } from "../lib/logger.js";
 import { callerId } from "../lib/rate-limit/caller.js";
@@ -28,6 +29,11 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  * under `/retry/forecast…`, whose TTL is {@link RETRY_TTL_SECONDS} (`toRetry`, routes.ts). The retry routes answer
  * the result as it is and never send anywhere else. Any spelling of a city list but the canonical one is a 308 to
  * it, in the same family of routes (`toCanonical`).
+ *
+ * Every answer is in the coding the request's `Accept-Encoding` allows (functions/lib/content-encoding.ts):
+ * gzip (base64, `isBase64Encoded`) when accepted and the body is at least `gzipMinBytes`, else identity; both say
+ * `Vary: Accept-Encoding`, and the stack keys the stage cache on that header. A gzipped 100-city answer fits the
+ * stage cache's 1 MB limit; the identity one (~1.6 MB) does not.
  */
 export interface ForecastAppOptions {
   read: (cityIds: readonly string[], deadline: Deadline) => Promise<ForecastRead>;
@@ -35,6 +41,8 @@ export interface ForecastAppOptions {
   logger: Logger;
   /** Checked before any read, per caller (see `callerId`). @default no limit */
   rateLimit?: { readonly windowMs: number; check(caller: string, deadline?: Deadline): Promise<RateLimitDecision> };
+  /** Gzip answers of at least this many bytes for clients that accept gzip. @default identity always */
+  gzipMinBytes?: number;
 }
 
 /** A forecast request on the request's deadline (`Deadline.none()` when none is given). */
@@ -59,9 +67,12 @@ export function createForecastApp(options: ForecastAppOptions): ForecastHandler 
       return failed(err, context.awsRequestId);
     }
   };
+  const gzipMinBytes = options.gzipMinBytes;
   return async (event, context, deadline = Deadline.none()) => {
-    const result = await answer(event, context, deadline);
-    return replayable(result.statusCode) ? (toRetry(event, result.statusCode, options) ?? result) : result;
+    const answered = await answer(event, context, deadline);
+    const result = replayable(answered.statusCode) ? (toRetry(event, answered.statusCode, options) ?? answered) : answered;
+    if (gzipMinBytes === undefined) return result;
+    return encodeResponse(result, headerValue(event.headers, "accept-encoding"), { minBytes: gzipMinBytes });
   };
 }
 

@@ -3,6 +3,7 @@
  * (handler.ts), the local server (which runs handler.ts in a worker) and the bench (scripts/bench/scenarios) all
  * build it here.
  */
+import type { Writable } from "node:stream";
 import type { Loader, CacheOptions, MultiLevelCache } from "../lib/cache/multi-level.js";
 import { stringSerializer } from "../lib/cache/serializer.js";
 import { dynamoClientFactory } from "../lib/clients/dynamodb.js";
@@ -12,6 +13,8 @@ import type { RemainingTime } from "../lib/deadline.js";
 import { dynamoStore } from "../lib/dynamo/store.js";
 import { ConfigError } from "../lib/env.js";
 import { withDrain } from "../lib/lambda.js";
+import { streamingProxyHandler } from "../lib/streaming.js";
+import type { StreamTimings } from "../lib/streaming.js";
 import type { Drainable } from "../lib/lambda.js";
 import { RateLimiter } from "../lib/rate-limit/limiter.js";
 import { createForecastApp } from "./app.js";
@@ -25,6 +28,8 @@ import type { ForecastRead } from "./service.js";
 export interface ForecastApiOptions {
   /** The upstream provider. @default {@link originLoader} on ORIGIN_URL with its concurrency and timeout */
   readonly origin?: Loader<string>;
+  /** Told when a streamed answer was complete and when its drain ended (the bench measures both). */
+  readonly onStreamTimings?: (t: StreamTimings) => void;
 }
 
 /** The Lambda handler: the request's deadline comes from the invocation's remaining time. */
@@ -37,6 +42,12 @@ export interface ForecastApi {
    * limiter, every layer of the read and the drain of the container (L2 write-backs, metrics) before it returns.
    */
   readonly handler: ForecastLambdaHandler;
+  /**
+   * The same app for a route in API Gateway's `STREAM` transfer mode (functions/lib/streaming.ts): the answer is
+   * written and the stream ended first, then the drain (write-backs, metrics) runs inside the invocation. Not
+   * stage-cacheable: API Gateway turns endpoint caching off for a streamed integration (docs/write-back.md).
+   */
+  readonly streamHandler: (event: Parameters<ForecastHandler>[0], responseStream: Writable, context: Parameters<ForecastLambdaHandler>[1]) => Promise<void>;
   /** The layered read behind the handler, not drained (drain `drainables` before a read counts as done). */
   readonly read: (cityIds: readonly string[], deadline?: Deadline) => Promise<ForecastRead>;
   /** The per-caller rate limiter, when FORECAST_RATE_LIMIT is set. */
@@ -78,12 +89,21 @@ export function composeForecastApi(container: Container, config: ForecastConfig,
   const read = (cityIds: readonly string[], deadline?: Deadline) => readForecasts(cityIds, deps, deadline);
   const rateLimiter = forecastRateLimiter(container, config);
   const drainables = [container];
-  const app = createForecastApp({ read, stageCacheTtlSeconds: config.stageCacheTtlSeconds, logger, ...(rateLimiter ? { rateLimit: rateLimiter } : {}) });
+  const app = createForecastApp({
+    read,
+    stageCacheTtlSeconds: config.stageCacheTtlSeconds,
+    logger,
+    // 6 MB (Lambda's response limit) means never: no answer can be that large.
+    ...(config.gzipMinBytes < 6_291_456 ? { gzipMinBytes: config.gzipMinBytes } : {}),
+    ...(rateLimiter ? { rateLimit: rateLimiter } : {}),
+  });
   // Half the margin may go to the drain's tail (work the deadline cut ends just after it); the rest is for the answer.
   const drained = withDrain(app, drainables, { logger, drainGraceMs: config.deadline.marginMs / 2 });
   const policy = { marginMs: config.deadline.marginMs, capMs: config.deadline.capMs };
   const handler: ForecastLambdaHandler = (event, context) => drained(event, context, Deadline.forInvocation(context, policy));
-  return { handler, read, rateLimiter, cache, drainables };
+  const streamed = streamingProxyHandler(app, drainables, { logger, drainGraceMs: config.deadline.marginMs / 2, ...(options.onStreamTimings ? { onTimings: options.onStreamTimings } : {}) });
+  const streamHandler: ForecastApi["streamHandler"] = (event, responseStream, context) => streamed(event, responseStream, context, Deadline.forInvocation(context, policy));
+  return { handler, streamHandler, read, rateLimiter, cache, drainables };
 }
 
 /**

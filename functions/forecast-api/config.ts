@@ -44,6 +44,8 @@ export interface ForecastConfig {
     /** FORECAST_RATE_LIMIT_WHEN_REDIS_DOWN */
     readonly whenRedisDown: "allow" | "deny";
   };
+  /** FORECAST_GZIP_MIN_BYTES: answers this large or larger are gzipped for clients that accept gzip. */
+  readonly gzipMinBytes: number;
   /** STAGE_CACHE_TTL_SECONDS: the API Gateway stage cache TTL; complete responses say `max-age` of it. */
   readonly stageCacheTtlSeconds: number;
 }
@@ -71,6 +73,7 @@ export function readForecastConfig(env: Env = process.env): ForecastConfig {
     tableWriteDeadlineMs: v.FORECAST_TABLE_WRITE_DEADLINE_MS,
     deadline: { marginMs: v.FORECAST_DEADLINE_MARGIN_MS, capMs: v.FORECAST_INTEGRATION_TIMEOUT_MS, writeBackReserveMs: v.FORECAST_WRITE_BACK_RESERVE_MS },
     rateLimit: { limit: v.FORECAST_RATE_LIMIT, windowSeconds: v.FORECAST_RATE_LIMIT_WINDOW_SECONDS, whenRedisDown: v.FORECAST_RATE_LIMIT_WHEN_REDIS_DOWN },
+    gzipMinBytes: v.FORECAST_GZIP_MIN_BYTES,
     stageCacheTtlSeconds: v.STAGE_CACHE_TTL_SECONDS,
   };
 }

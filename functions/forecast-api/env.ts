@@ -52,6 +52,13 @@ export const forecastEnv = envSchema({
     default: "allow",
     description: "when Redis cannot decide: `allow` (fail open; API Gateway throttling still holds) or `deny` (503)",
   },
+  FORECAST_GZIP_MIN_BYTES: {
+    type: "int",
+    default: 1024,
+    min: 0,
+    max: 6_291_456,
+    description: "answers of at least this many bytes are gzipped for clients whose `Accept-Encoding` allows it (base64 body, `Content-Encoding: gzip`; needs the API's binary media types); 6291456 = never",
+  },
   STAGE_CACHE_TTL_SECONDS: { type: "int", default: 300, min: 0, max: 3600, description: "the stage TTL, echoed in `Cache-Control`" },
 });
 

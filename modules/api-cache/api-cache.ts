@@ -74,6 +74,7 @@ export class ApiCache extends Construct {
       description: c.description,
       endpointConfiguration: { types: [c.endpointType] },
       minimumCompressionSize: c.minimumCompressionSize === false ? undefined : String(c.minimumCompressionSize),
+      binaryMediaTypes: c.binaryMediaTypes.length ? c.binaryMediaTypes : undefined,
       tags,
     });
 
@@ -284,6 +285,8 @@ function deploymentHash(c: ResolvedApiCacheConfig): string {
   const shape = {
     endpointType: c.endpointType,
     minimumCompressionSize: c.minimumCompressionSize,
+    // Only when set, so APIs without binary media types keep the hash (and deployment) they had.
+    ...(c.binaryMediaTypes.length ? { binaryMediaTypes: c.binaryMediaTypes } : {}),
     routes: c.routes
       .map((r) => ({
         method: r.method,

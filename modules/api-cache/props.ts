@@ -205,8 +205,22 @@ export interface ApiCacheProps {
   readonly executionLogging?: "OFF" | "ERROR" | "INFO";
   /** Per-method CloudWatch metrics (billed as custom metrics); stage-level metrics, cache hits included, are always on. @default false */
   readonly detailedMetrics?: boolean;
-  /** Compress responses of at least this many bytes (0–10,485,760) when the client accepts gzip; `false` for never. @default 1024 */
+  /**
+   * Compress responses of at least this many bytes (0–10,485,760) when the client accepts gzip; `false` for never.
+   * API Gateway compresses on the way out: the stage cache still holds (and size-limits at 1 MB) the uncompressed
+   * integration response. A response that already says `Content-Encoding` is passed as it is.
+   * @default 1024
+   */
   readonly minimumCompressionSize?: number | false;
+  /**
+   * Media types API Gateway treats as binary (`binary_media_types`), e.g. `["*\/*"]`: a Lambda proxy response
+   * with `isBase64Encoded: true` is decoded to bytes only when the request's first `Accept` type matches one of
+   * them, and a request body whose `Content-Type` matches reaches the function base64-encoded. A function that
+   * gzips its own answers (so the stage cache holds the compressed bytes) needs `*\/*`, which matches every
+   * request. Each entry is `type/subtype`, either part may be `*`.
+   * @default none (every payload is text)
+   */
+  readonly binaryMediaTypes?: readonly string[];
   /** X-Ray tracing of the stage. @default false */
   readonly tracing?: boolean;
   /**

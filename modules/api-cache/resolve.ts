@@ -34,6 +34,8 @@ export interface ResolvedApiCacheConfig {
   executionLogging: "OFF" | "ERROR" | "INFO";
   detailedMetrics: boolean;
   minimumCompressionSize: number | false;
+  /** `binary_media_types`, as given (empty: none). */
+  binaryMediaTypes: string[];
   tracing: boolean;
   /** The API's default; each route's own is `routes[i].auth`. */
   auth: ResolvedApiAuth;
@@ -62,6 +64,8 @@ export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 const STAGE_NAME_RE = /^[A-Za-z0-9_-]{1,128}$/;
+/** RFC 6838 restricted names (`type/subtype`), or `*` for either part. */
+const MEDIA_TYPE_RE = /^(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126})\/(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126})$/;
 
 /** Validates props and applies defaults; throws one PropValidationError listing every problem. */
 export function resolveApiCacheProps(props: ApiCacheProps): ResolvedApiCacheConfig {
@@ -84,6 +88,11 @@ export function resolveApiCacheProps(props: ApiCacheProps): ResolvedApiCacheConf
     p.range("minimumCompressionSize", minimumCompressionSize, COMPRESSION_RANGE_BYTES[0], COMPRESSION_RANGE_BYTES[1], { integer: true });
   }
 
+  const binaryMediaTypes = [...(props.binaryMediaTypes ?? [])];
+  binaryMediaTypes.forEach((t, i) => p.pattern(`binaryMediaTypes[${i}]`, t, MEDIA_TYPE_RE, "must be a media type type/subtype (letters, digits, ! # $ & ^ _ . + -), either part may be *"));
+  const dupType = binaryMediaTypes.find((t, i) => binaryMediaTypes.indexOf(t) !== i);
+  if (dupType !== undefined) p.add("binaryMediaTypes", binaryMediaTypes, `lists ${JSON.stringify(dupType)} twice`);
+
   p.tags(props.tags);
 
   p.throwIfAny();
@@ -100,6 +109,7 @@ export function resolveApiCacheProps(props: ApiCacheProps): ResolvedApiCacheConf
     executionLogging: props.executionLogging ?? "OFF",
     detailedMetrics: props.detailedMetrics ?? false,
     minimumCompressionSize,
+    binaryMediaTypes,
     tracing: props.tracing ?? false,
     auth,
     alarms,

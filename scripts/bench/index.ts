@@ -29,6 +29,9 @@ import { runCanonicalSection } from "./scenarios/canonical.js";
 import type { CanonicalResults } from "./scenarios/canonical.js";
 import { runMemorySection } from "./scenarios/memory.js";
 import type { MemoryResults } from "./scenarios/memory.js";
+import { runRegionalStageCached } from "./scenarios/regional-stage-cached.js";
+import type { RegionalRow } from "./scenarios/regional-stage-cached.js";
+import { runRegionalWriteBack } from "./scenarios/regional-write-back.js";
 import { kitScenarios } from "./scenarios/kit.js";
 import { runReadScenario } from "./scenarios/read-runner.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
@@ -47,6 +50,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   let build: BuildMetrics | undefined;
   let memory: MemoryResults | undefined;
   let canonical: CanonicalResults | undefined;
+  const regional: RegionalRow[] = [];
   let forecastBytes = 0;
 
   const needsEnvironment = ["reads", "http", "cache"].some((s) => options.sections.has(s as never));
@@ -105,6 +109,13 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     canonical = await runCanonicalSection({ quick: options.quick, log });
   }
 
+  if (options.sections.has("regional")) {
+    log("bench: regional 100-city reads (stage-cached gzip answer)");
+    regional.push(await runRegionalStageCached({ delayMs: options.delayMs, jitterMs: options.jitterMs, ...plan.regionalStageCached, log }));
+    log("bench: regional cold reads, buffered vs streamed (write-back before vs after the answer)");
+    regional.push(...(await runRegionalWriteBack({ delayMs: options.delayMs, jitterMs: options.jitterMs, iterations: plan.regionalWriteBack, log })));
+  }
+
   if (options.sections.has("build")) {
     log("bench: build metrics (build, bundle sizes, module init, synth)");
     const scratchDir = mkdtempSync(join(tmpdir(), "bench-build-"));
@@ -138,6 +149,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     ...(build ? { build } : {}),
     ...(memory ? { memory } : {}),
     ...(canonical ? { canonical } : {}),
+    ...(regional.length ? { regional } : {}),
     headline,
     notes: notes(readRows),
   };

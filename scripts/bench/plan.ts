@@ -21,6 +21,10 @@ export interface Plan {
   httpCold: (concurrency: number) => Counts;
   cache: (operation: Operation) => Counts;
   memory: MemoryCounts;
+  /** Regional reads answered by the stage cache (fast: many samples). */
+  regionalStageCached: Counts;
+  /** Cold regional reads per transfer mode (each a table read and a 1.6 MB Redis write-back). */
+  regionalWriteBack: number;
 }
 
 export function makePlan(options: BenchOptions): Plan {
@@ -45,6 +49,8 @@ export function makePlan(options: BenchOptions): Plan {
     kitWarmL1: (c) => counts(1000, 100, c, 50),
     httpWarm: (c) => counts(60, 8, c, 3),
     httpCold: (c) => counts(12, 3, c, 1),
+    regionalStageCached: counts(300, 40, 1, 20),
+    regionalWriteBack: options.iterations ?? (options.quick ? 4 : 20),
     memory: { contextIterations: options.iterations ?? (options.quick ? 30 : 200), vectors: options.vectors, similarQueries: options.iterations ?? (options.quick ? 10 : 50) },
     cache: (op) => {
       const [full, quick, warmup] = cache[op];

@@ -5,6 +5,7 @@ import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
 import type { MemoryResults } from "./scenarios/memory.js";
 import { canonicalTable } from "./scenarios/canonical.js";
 import type { CanonicalResults } from "./scenarios/canonical.js";
+import type { RegionalRow } from "./scenarios/regional-stage-cached.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
 
 /**
@@ -54,6 +55,8 @@ export interface BenchResults {
   memory?: MemoryResults;
   /** Stage-cache hit ratio with and without canonical city lists, when it ran. */
   canonical?: CanonicalResults;
+  /** The regional section's rows (issue 16), when it ran. */
+  regional?: RegionalRow[];
   headline: Headline;
   notes: string[];
 }
@@ -277,6 +280,16 @@ export function headlineText(h: Headline): string {
   return lines.join("\n");
 }
 
+/** The regional rows: one line each with the fields every regional scenario reports. */
+export function regionalTable(rows: readonly RegionalRow[]): string {
+  const header = ["scenario", "p50 ms", "p99 ms", "RCU/read", "DDB B/read", "Redis B/read", "wire B/read", "invocations/read", "extra req %"];
+  const body = rows.map((r) => [r.scenario, r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), String(r.rcuPerRead), String(Math.round(r.ddbBytesPerRead)), String(Math.round(r.redisBytesPerRead)), String(r.wireBytesPerRead), String(r.invocationsPerRead), String(r.extraRequestsPct)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const details = rows.filter((r) => r.detail).map((r) => `- ${r.scenario}: ${JSON.stringify(r.detail)}`);
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...body.map(line), ...(details.length ? ["", ...details] : [])].join("\n");
+}
+
 export function renderReport(r: BenchResults): string {
   const out = [
     `Benchmark ${r.date}${r.config.quick ? " (--quick)" : ""}: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, load ${r.machine.loadAverageAtStart.join(" / ")} at start` +
@@ -290,6 +303,7 @@ export function renderReport(r: BenchResults): string {
   if (r.build) out.push("", "Build", "", buildTable(r.build));
   if (r.memory) out.push("", memoryTables(r.memory));
   if (r.canonical) out.push("", canonicalTable(r.canonical));
+  if (r.regional?.length) out.push("", "Regional 100-city reads", "", regionalTable(r.regional));
   out.push("", "Headline", "", headlineText(r.headline));
   if (r.notes.length > 0) out.push("", "Notes", "", ...r.notes.map((n) => `- ${n}`));
   return out.join("\n");

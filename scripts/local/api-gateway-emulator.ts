@@ -6,12 +6,15 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { methodSettingsPath } from "../../modules/api-cache/paths.js";
 import { checkSigV4, UsagePlans } from "./gateway-auth.js";
 import type { AuthOutcome, EmulatedApiKey, EmulatedAuth } from "./gateway-auth.js";
+import { fitsStageCache, toClient } from "./gateway/content-encoding.js";
+import type { EmulatedContentSettings } from "./gateway/content-encoding.js";
 import { cacheKeyOf, decodeSegment, toEvent } from "./gateway/proxy-event.js";
 import { StageCache } from "./gateway/stage-cache.js";
 import { listenLocal } from "./http-listen.js";
 import { LambdaThrottledError } from "./lambda-pool.js";
 
 export type { EmulatedApiKey, EmulatedAuth, EmulatedUsagePlan } from "./gateway-auth.js";
+export type { EmulatedContentSettings } from "./gateway/content-encoding.js";
 
 /**
  * A local stand-in for an API Gateway REST API stage with Lambda proxy integration and stage caching, faithful
@@ -21,6 +24,9 @@ export type { EmulatedApiKey, EmulatedAuth, EmulatedUsagePlan } from "./gateway-
  *   (undeclared path or query parameters do not vary the key, exactly the trap the real service sets);
  * - every response up to 1 MB is cached for the route's TTL, whatever its status (as the real proxy cache does),
  *   in a cache bounded by bytes (least recently used out first) whose entries expire at their TTL;
+ * - a route's `content` (its API's binary media types and payload compression) shapes what the client receives
+ *   from a result, cached or not, as gateway/content-encoding.ts documents; without it, a base64 result is
+ *   always decoded and nothing is compressed;
  * - caching and TTL per method come from method settings keyed as AWS keys them (`*\/*`, `~1forecast/GET`): a
  *   setting under any other key applies to nothing, here as on AWS (modules/api-cache/paths.ts);
  * - the request is bounded as API Gateway bounds it: a body over 10 MB is a 413, and every error the gateway itself
@@ -51,6 +57,8 @@ export interface EmulatedRoute {
     /** e.g. `method.request.querystring.cities`, `method.request.path.cityId`. */
     keyParameters: string[];
   };
+  /** The route's API's binary media types and minimum compression size (gateway/content-encoding.ts). @default decode base64 always, never compress */
+  content?: EmulatedContentSettings;
 }
 
 /** Caching of one method-settings entry (`aws_api_gateway_method_settings`): keyed by its `method_path`. */
@@ -69,7 +77,6 @@ export interface ApiGatewayEmulator {
   close(): Promise<void>;
 }
 
-const MAX_CACHEABLE_BYTES = 1_048_576;
 /** API Gateway's payload limit for REST APIs: 10 MB (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_BODY_BYTES = 10_485_760;
 /** Default budget of the local stage cache: 64 MB, far below the smallest real cluster (0.5 GB) but bounded. */
@@ -107,8 +114,14 @@ export async function startApiGatewayEmulator(options: {
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
-    const send = (result: APIGatewayProxyResult, cacheStatus?: "Hit" | "Miss") => {
+    const send = (result: APIGatewayProxyResult, cacheStatus?: "Hit" | "Miss", content?: EmulatedContentSettings) => {
       if (res.headersSent) return;
+      if (content) {
+        const out = toClient(result, { accept: header(req, "accept"), acceptEncoding: header(req, "accept-encoding") }, content);
+        if (cacheStatus) out.headers["x-local-apigw-cache"] = cacheStatus;
+        res.writeHead(out.statusCode, { ...out.headers, "content-length": String(out.body.length) }).end(out.body);
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       if (cacheStatus) headers["x-local-apigw-cache"] = cacheStatus;
@@ -167,7 +180,7 @@ export async function startApiGatewayEmulator(options: {
           const hit = cache.get(cacheKey);
           if (hit) {
             stats.cacheHits++;
-            send(hit, "Hit");
+            send(hit, "Hit", route.content);
             return;
           }
         }
@@ -187,8 +200,8 @@ export async function startApiGatewayEmulator(options: {
           send(json(502, { message: "Internal server error" }));
           return;
         }
-        if (cacheKey && Buffer.byteLength(result.body ?? "") <= MAX_CACHEABLE_BYTES) cache.set(cacheKey, result, caching!.ttlSeconds);
-        send(result, cacheKey ? "Miss" : undefined);
+        if (cacheKey && fitsStageCache(result)) cache.set(cacheKey, result, caching!.ttlSeconds);
+        send(result, cacheKey ? "Miss" : undefined, route.content);
       })().catch((err: unknown) => {
         console.error("emulator error:", err);
         send(json(500, { message: "emulator error" }));
@@ -230,6 +243,11 @@ function cachingOf(route: EmulatedRoute, settings: Readonly<Record<string, Emula
   const own = Object.hasOwn(settings, methodSettingsPath(route.path, route.method)) ? settings[methodSettingsPath(route.path, route.method)] : settings["*/*"];
   if (!own || !own.cachingEnabled || own.ttlSeconds <= 0) return undefined;
   return { ttlSeconds: own.ttlSeconds, keyParameters: route.cache.keyParameters };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 function json(statusCode: number, body: unknown, errorType?: string): APIGatewayProxyResult {

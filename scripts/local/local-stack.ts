@@ -190,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         auth: { mode: r.auth.mode },
         handler: (event, context) => pool.invoke(event, context),
         cache: r.cachingEnabled && r.ttlSeconds > 0 ? { ttlSeconds: r.ttlSeconds, keyParameters: r.cacheKeyParameters } : undefined,
+        content: { binaryMediaTypes: api.binaryMediaTypes, minimumCompressionSize: api.minimumCompressionSize },
       })), ...memory.routes],
       // The forecast API's method settings, keyed as the construct writes them; the memory routes keep their own.
       methodSettings: withMemoryRoutes(cacheMethodSettings(api), memory.routes),

@@ -107,7 +107,8 @@ describe("forecast API over HTTP (local stack)", () => {
 
   it("warm read in the same container: all 100 from L1, no table and no Redis round trip", async () => {
     resetCounts();
-    const { status, body } = await get<ManyBody>(query([...CITIES].reverse()));
+    // Identity: the gzip answer to this list is in the stage cache since the cold read, the identity one never is.
+    const { status, body } = await get<ManyBody>(query([...CITIES].reverse()), { "accept-encoding": "identity" });
     expect(status).toBe(200);
     expect(body.meta.layers.l1.hits).toBe(100);
     expect(body.meta.layers).toMatchObject({ l2: { hits: 0 }, table: { hits: 0 }, origin: { hits: 0 } });
@@ -126,13 +127,15 @@ describe("forecast API over HTTP (local stack)", () => {
     expect(stack.api.stats.invocations).toBe(before);
   });
 
-  it("a 100-city response (~1.6 MB) is over API Gateway's 1 MB cacheable size: the stage cache passes it through", async () => {
-    const path = query([...CITIES].reverse());
-    const before = stack.api.stats.invocations;
-    const res = await get(path);
-    expect(Number(res.headers.get("content-length"))).toBeGreaterThan(1_048_576);
-    expect(res.headers.get("x-local-apigw-cache")).toBe("Miss");
-    expect(stack.api.stats.invocations).toBe(before + 1);
+  it("a 100-city identity response (~1.6 MB) is over API Gateway's 1 MB cacheable size: the stage cache passes it through", async () => {
+    const path = query(CITIES);
+    for (let i = 0; i < 2; i++) {
+      const before = stack.api.stats.invocations;
+      const res = await get(path, { "accept-encoding": "identity" });
+      expect(Number(res.headers.get("content-length"))).toBeGreaterThan(1_048_576);
+      expect(res.headers.get("x-local-apigw-cache")).toBe("Miss");
+      expect(stack.api.stats.invocations).toBe(before + 1);
+    }
   });
 
   it("after a cold start (new container, empty L1): all 100 from Redis in one round trip, no table read", async () => {
@@ -140,7 +143,7 @@ describe("forecast API over HTTP (local stack)", () => {
     // The container's first Redis commands include the connection handshake; count only the data path.
     await get<ManyBody>("/forecast/warm-up-redis");
     resetCounts();
-    const { status, body } = await get<ManyBody>(query([...CITIES.slice(50), ...CITIES.slice(0, 50)]));
+    const { status, body } = await get<ManyBody>(query([...CITIES.slice(50), ...CITIES.slice(0, 50)]), { "accept-encoding": "identity" });
     expect(status).toBe(200);
     expect(body.meta.layers.l2.hits).toBe(100);
     expect(body.meta.layers).toMatchObject({ l1: { hits: 0 }, table: { hits: 0 }, origin: { hits: 0 } });
@@ -152,6 +155,75 @@ describe("forecast API over HTTP (local stack)", () => {
     const { status, body } = await get<{ cityId: string; forecast: unknown }>("/forecast/city-007");
     expect(status).toBe(200);
     expect(body).toMatchObject({ cityId: "city-007", forecast: expected("city-007") });
+  });
+});
+
+describe("the 100-city answer is stage-cacheable (gzip, binary media types, Accept-Encoding in the cache key)", () => {
+  // The canonical spelling (sorted): any other is a 308 to it.
+  const regional = () => query(CITIES);
+  /** The raw exchange, without fetch's transparent decompression: what crosses the wire. */
+  async function raw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+    const { request } = await import("node:http");
+    return new Promise((resolve, reject) => {
+      const req = request(`${stack.url}${path}`, { headers: { ...stack.auth.headers, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      });
+      req.on("error", reject).end();
+    });
+  }
+
+  it("a warm regional read is answered by the stage cache with 0 function invocations; the gzip answer is under 1 MB", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const first = await raw(regional(), { "accept-encoding": "gzip" });
+    expect(first.status).toBe(200);
+    expect(first.headers).toMatchObject({ "content-encoding": "gzip", vary: "Accept-Encoding", "x-local-apigw-cache": "Miss" });
+    expect(first.bytes.length).toBeLessThan(1_048_576);
+    const body = JSON.parse(gunzipSync(first.bytes).toString("utf8")) as ManyBody;
+    expect(Object.keys(body.forecasts)).toEqual(CITIES);
+    expect(body.forecasts["city-042"]).toEqual(expected("city-042"));
+
+    const before = stack.api.stats.invocations;
+    for (let i = 0; i < 3; i++) {
+      const again = await raw(regional(), { "accept-encoding": "gzip" });
+      expect(again.headers["x-local-apigw-cache"]).toBe("Hit");
+      expect(again.bytes.equals(first.bytes)).toBe(true);
+    }
+    expect(stack.api.stats.invocations).toBe(before);
+  });
+
+  it("a client without Accept-Encoding gets the same answer in identity, from the function (too large to cache)", async () => {
+    const before = stack.api.stats.invocations;
+    const res = await raw(regional(), {});
+    expect(res.status).toBe(200);
+    expect(res.headers["content-encoding"]).toBeUndefined();
+    expect(res.headers["x-local-apigw-cache"]).toBe("Miss");
+    expect(res.bytes.length).toBeGreaterThan(1_048_576);
+    const body = JSON.parse(res.bytes.toString("utf8")) as ManyBody;
+    expect(Object.keys(body.forecasts)).toHaveLength(100);
+    expect(body.forecasts["city-099"]).toEqual(expected("city-099"));
+    expect(stack.api.stats.invocations).toBe(before + 1);
+  });
+
+  it("keys differ per encoding: a gzip entry never answers an identity client, nor one that spells Accept-Encoding otherwise", async () => {
+    const path = query(CITIES.slice(0, 10));
+    expect((await raw(path, { "accept-encoding": "gzip" })).headers["x-local-apigw-cache"]).toBe("Miss");
+    expect((await raw(path, { "accept-encoding": "gzip" })).headers["x-local-apigw-cache"]).toBe("Hit");
+    const identity = await raw(path, { "accept-encoding": "identity" });
+    expect(identity.headers["x-local-apigw-cache"]).toBe("Miss");
+    expect(identity.headers["content-encoding"]).toBeUndefined();
+    expect(JSON.parse(identity.bytes.toString("utf8"))).toMatchObject({ errors: {} });
+    expect((await raw(path, { "accept-encoding": "identity" })).headers["x-local-apigw-cache"]).toBe("Hit");
+    expect((await raw(path, { "accept-encoding": "gzip, deflate, br" })).headers["x-local-apigw-cache"]).toBe("Miss");
+  });
+
+  it("a small identity answer is still compressed by the gateway for a deflate client (its own payload compression)", async () => {
+    const { inflateSync } = await import("node:zlib");
+    const res = await raw("/forecast/city-003", { "accept-encoding": "deflate" });
+    expect(res.headers["content-encoding"]).toBe("deflate");
+    expect(JSON.parse(inflateSync(res.bytes).toString("utf8"))).toMatchObject({ cityId: "city-003", forecast: expected("city-003") });
   });
 });
 

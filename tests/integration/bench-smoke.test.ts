@@ -56,6 +56,15 @@ describe("npm run bench -- --quick (tiny counts)", () => {
     for (const scenario of SCENARIOS) expect(svg).toContain(scenario);
   });
 
+  it("has the regional-stage-cached row with every regional field: a warm 100-city read served by the stage cache", () => {
+    const row = results.regional?.find((r) => r.scenario === "regional-stage-cached");
+    expect(row).toBeDefined();
+    for (const field of ["p50Ms", "p99Ms", "rcuPerRead", "ddbBytesPerRead", "redisBytesPerRead", "wireBytesPerRead", "invocationsPerRead", "extraRequestsPct"] as const) expect(finite(row![field])).toBe(true);
+    expect(row).toMatchObject({ invocationsPerRead: 0, rcuPerRead: 0, ddbBytesPerRead: 0, redisBytesPerRead: 0 });
+    expect(row!.wireBytesPerRead).toBeLessThan(1_048_576);
+    expect(row!.detail).toMatchObject({ identityCached: false });
+  });
+
   it("records the machine and the configuration it ran with", () => {
     expect(results.schema).toBe(1);
     expect(results.machine.cores).toBeGreaterThan(0);

@@ -199,6 +199,37 @@ describe("forecast app: the per-caller rate limit", () => {
   });
 });
 
+describe("forecast app: content encoding", () => {
+  const forecast = JSON.stringify({ hourly: Array.from({ length: 200 }, (_, h) => ({ h, temp: 10 + (h % 7) })) });
+  const gzipApp = () => {
+    const { read } = appReturning({ a: forecast, b: forecast });
+    return createForecastApp({ read, stageCacheTtlSeconds: 300, logger: recordingLogger().logger, gzipMinBytes: 1024 });
+  };
+  const withHeaders = (e: APIGatewayProxyEvent, headers: Record<string, string>) => ({ ...e, headers }) as APIGatewayProxyEvent;
+
+  it("gzips the answer for a client that accepts gzip: the same JSON, base64 with Content-Encoding and Vary", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const app = gzipApp();
+    const plain = await app(withHeaders(event("/forecast", { cities: "a,b" }), {}), context);
+    const gz = await app(withHeaders(event("/forecast", { cities: "a,b" }), { "Accept-Encoding": "gzip, deflate, br" }), context);
+    expect(gz).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { "content-encoding": "gzip", vary: "Accept-Encoding", "cache-control": "public, max-age=300" } });
+    expect(gunzipSync(Buffer.from(gz.body, "base64")).toString("utf8")).toBe(plain.body);
+    expect(plain.headers).toMatchObject({ vary: "Accept-Encoding" });
+    expect(plain.headers!["content-encoding"]).toBeUndefined();
+    expect(plain.isBase64Encoded).toBeUndefined();
+  });
+
+  it("answers a client without gzip (no header, identity, or gzip;q=0) in identity", async () => {
+    const app = gzipApp();
+    const cases: Array<Record<string, string>> = [{}, { "accept-encoding": "identity" }, { "accept-encoding": "gzip;q=0, deflate" }];
+    for (const headers of cases) {
+      const res = await app(withHeaders(event("/forecast/{cityId}", null, { cityId: "a" }), headers), context);
+      expect(res.headers!["content-encoding"]).toBeUndefined();
+      expect(JSON.parse(res.body)).toMatchObject({ cityId: "a", forecast: JSON.parse(forecast) });
+    }
+  });
+});
+
 describe("forecast app: one spelling per question (what the stage cache keys on)", () => {
   const staged = (e: APIGatewayProxyEvent, stagePath: string) => ({ ...e, requestContext: { path: stagePath } }) as unknown as APIGatewayProxyEvent;
 

@@ -19,6 +19,7 @@ describe("forecast function configuration", () => {
       tableWriteDeadlineMs: 2000,
       deadline: { marginMs: 1000, capMs: 29_000, writeBackReserveMs: 500 },
       rateLimit: { limit: 0, windowSeconds: 60, whenRedisDown: "allow" },
+      gzipMinBytes: 1024,
       stageCacheTtlSeconds: 300,
     });
   });

@@ -211,6 +211,19 @@ describe("ApiCache: throttling, logs, tracing", () => {
     expect(onlyResource(json, "aws_api_gateway_stage").depends_on).toEqual([`aws_api_gateway_account.${accountName}`]);
   });
 
+  it("declares binary media types only when given, and a new deployment when they change", () => {
+    expect(onlyResource(synthApi(base).json, "aws_api_gateway_rest_api").binary_media_types).toBeUndefined();
+    const binary = synthApi({ ...base, binaryMediaTypes: ["*/*"] });
+    expect(onlyResource(binary.json, "aws_api_gateway_rest_api").binary_media_types).toEqual(["*/*"]);
+    expect(binary.built.configurationHash).not.toBe(synthApi(base).built.configurationHash);
+  });
+
+  it("keys a route's cache on a header by declaring it as a method request parameter too", () => {
+    const { json } = synthApi({ ...base, routes: [{ ...list, cacheKey: { querystrings: ["cities"], headers: ["Accept-Encoding"] } }] });
+    expect(onlyResource(json, "aws_api_gateway_method").request_parameters).toEqual({ "method.request.querystring.cities": true, "method.request.header.Accept-Encoding": true });
+    expect(onlyResource(json, "aws_api_gateway_integration").cache_key_parameters).toEqual(["method.request.querystring.cities", "method.request.header.Accept-Encoding"]);
+  });
+
   it("turns off access logs, compression; turns on X-Ray, execution logs and detailed metrics", () => {
     const { json } = synthApi({ ...base, accessLogs: false, minimumCompressionSize: false, tracing: true, executionLogging: "ERROR", detailedMetrics: true, stageName: "prod" });
     expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual({});
@@ -322,6 +335,8 @@ describe("ApiCache: validation names the field, the value and the allowed range"
     ["a negative rate limit", { ...base, throttling: { rateLimit: -1 } }, /throttling\.rateLimit = -1: must be a number between 0 and 1,000,000/],
     ["a fractional burst limit on a route", { ...base, routes: [{ ...list, throttling: { burstLimit: 1.5 } }] }, /routes\[0\]\.throttling\.burstLimit = 1\.5: must be a whole number/],
     ["a compression threshold above 10 MB", { ...base, minimumCompressionSize: 20_000_000 }, /minimumCompressionSize = 20000000: must be a whole number between 0 and 10,485,760/],
+    ["a binary media type without a subtype", { ...base, binaryMediaTypes: ["image"] }, /binaryMediaTypes\[0\] = "image": must be a media type type\/subtype/],
+    ["a binary media type listed twice", { ...base, binaryMediaTypes: ["*/*", "*/*"] }, /binaryMediaTypes = \["\*\/\*","\*\/\*"\]: lists "\*\/\*" twice/],
     ["a bad stage name", { ...base, stageName: "my stage" }, /stageName = "my stage": must be 1–128 characters/],
     ["no routes", { ...base, routes: [] }, /routes = \[\]: must declare at least one route/],
     ["an access log format without the request id", { ...base, accessLogs: { format: "$context.status" } }, /accessLogs\.format = "\$context\.status": must include \$context\.requestId/],

@@ -58,7 +58,7 @@ describe("the local Lambda pool", () => {
     pool = new LambdaPool({ handlerFile: HANDLER, functionName: "sleepy", env: {}, concurrency: 1 });
     await pool.start();
     const api = await startApiGatewayEmulator({
-      routes: [{ method: "GET", path: "/sleep", auth: { mode: "none", reason: "a test route on a local gateway" }, handler: (event, context) => pool!.invoke({ ...event, sleepMs: 500 } as APIGatewayProxyEvent, context) }],
+      routes: [{ method: "GET", path: "/sleep", auth: { mode: "none" }, handler: (event, context) => pool!.invoke({ ...event, sleepMs: 500 } as APIGatewayProxyEvent, context) }],
     });
     try {
       const first = fetch(`${api.url}/sleep`);

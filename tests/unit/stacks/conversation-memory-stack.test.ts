@@ -89,7 +89,8 @@ describe("conversation-memory stack", () => {
 
   it("the HMAC KMS key the cursor key is derived from; the function gets its ARN, never a key", () => {
     const json = synthEnv("staging");
-    expect(onlyResource(json, "aws_kms_key")).toMatchObject({ customer_master_key_spec: "HMAC_256", key_usage: "GENERATE_VERIFY_MAC" });
+    // Next to the stack's data and logs keys (stacks/stack-security.ts), which encrypt; this one only signs.
+    expect(resourcesOf(json, "aws_kms_key")["cursor-key"]).toMatchObject({ customer_master_key_spec: "HMAC_256", key_usage: "GENERATE_VERIFY_MAC" });
     const fn = onlyResource(json, "aws_lambda_function") as { environment: { variables: Record<string, string> } };
     expect(fn.environment.variables.MEMORY_CURSOR_KMS_KEY_ID).toMatch(/aws_kms_key\./);
     expect(fn.environment.variables.MEMORY_CURSOR_KEY).toBeUndefined();

@@ -14,6 +14,8 @@ import { ENVIRONMENTS, environments } from "../../../stacks/config.js";
 import type { EnvironmentName } from "../../../stacks/config.js";
 import { deployment } from "../../../stacks/deployment.js";
 import { postures, RELAXATIONS } from "../../../stacks/posture.js";
+import { ConversationMemoryStack } from "../../../stacks/conversation-memory-stack.js";
+import { memoryEnvironments } from "../../../stacks/memory-config.js";
 import { WeatherForecastStack } from "../../../stacks/weather-forecast-stack.js";
 import { projectRoot } from "../../support/project-root.js";
 import { resourcesOf } from "../../support/synth.js";
@@ -25,7 +27,7 @@ const byId = (id: string) => stacks.find((s) => s.node.id === id)!;
 /** Synthesized with validations, as app.synth() runs them: an enforced violation throws here. */
 const synthesized = new Map(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s, true)) as SynthesizedStack]));
 const policyOf = (id: string) => (byId(id).node.findChild("policy") as PolicyCheck).record;
-const appStacks = (env: EnvironmentName) => [`weather-forecast-${env}`, `analytics-${env}`];
+const appStacks = (env: EnvironmentName) => [`weather-forecast-${env}`, `analytics-${env}`, `conversation-memory-${env}`];
 
 describe("posture: the policy pack per environment", () => {
   it.each(["staging", "prod"] as const)("%s: every stack synthesizes enforced, with no violation, no relaxation and every suppression explained", (env) => {
@@ -72,6 +74,17 @@ describe("posture: the policy pack per environment", () => {
     expect(() => Testing.synth(stack, true)).toThrow(/policy \(enforced in this environment\): CKV_AWS_28 aws_dynamodb_table\.forecast-cache_table_B14DFB63: point-in-time recovery is off/);
   });
 
+  it("the memory stack too: prod without tracing (a posture that holds none of it, but still enforces) fails synth naming the function and the stage", () => {
+    const stack = new ConversationMemoryStack(Testing.app(), "conversation-memory-prod", memoryEnvironments.prod, { projectRoot }, deployment, {
+      environment: "prod",
+      enforce: true,
+      relax: { tracing: "a test of what enforcement does with a relaxation" },
+    });
+    expect(() => Testing.synth(stack, true)).toThrow(/relaxation "tracing" \(CKV_AWS_50, CKV_AWS_73\): an environment that enforces its posture relaxes nothing/);
+    expect(() => Testing.synth(stack, true)).toThrow(/CKV_AWS_50 aws_lambda_function\.memory-function_ED3A4AAC: tracing_config\.mode is not Active/);
+    expect(() => Testing.synth(stack, true)).toThrow(/CKV_AWS_73 aws_api_gateway_stage\.memory-api_stage_3E465E9E/);
+  });
+
   it("an enforced environment may not relax: prod given dev's relaxations fails synth", () => {
     const stack = new WeatherForecastStack(Testing.app(), "weather-forecast-prod", environments.prod, { projectRoot }, deployment, { ...postures.dev, environment: "prod", enforce: true });
     expect(() => Testing.synth(stack, true)).toThrow(/relaxation "tracing" \(CKV_AWS_50, CKV_AWS_73\): an environment that enforces its posture relaxes nothing/);
@@ -79,7 +92,7 @@ describe("posture: the policy pack per environment", () => {
 });
 
 describe("posture: alarms reach someone", () => {
-  it.each(ENVIRONMENTS)("%s: every alarm of both app stacks notifies the environment's topic on ALARM and on OK", (env) => {
+  it.each(ENVIRONMENTS)("%s: every alarm of the three app stacks notifies the environment's topic on ALARM and on OK", (env) => {
     const topic = alarmTopicArnOf(deployment, env);
     for (const id of appStacks(env)) {
       const json = synthesized.get(id)!;
@@ -107,6 +120,18 @@ describe("posture: alarms reach someone", () => {
       name: `unhealthy-analytics-${env}`,
       children: [`analytics-${env}-5xx-rate`, `analytics-${env}-latency-p99`, `analytics-query-${env}-errors`, `analytics-query-${env}-throttles`],
     });
+    // Both tables and every index: a throttled index throttles the table's writes, and UserTimeIndex serves /context.
+    const history = `ConversationHistoryV2-${env}`;
+    const embeddings = `ConversationEmbeddings-${env}`;
+    expect(follows(synthesized.get(`conversation-memory-${env}`)!)).toEqual({
+      name: `unhealthy-conversation-memory-${env}`,
+      children: [
+        `conversation-memory-${env}-5xx-rate`, `conversation-memory-${env}-latency-p99`, `conversation-memory-api-${env}-errors`, `conversation-memory-api-${env}-throttles`,
+        `${history}-read-throttles`, `${history}-write-throttles`,
+        `${history}-UserTimeIndex-read-throttles`, `${history}-UserTimeIndex-write-throttles`, `${history}-SessionIndex-read-throttles`, `${history}-SessionIndex-write-throttles`,
+        `${embeddings}-read-throttles`, `${embeddings}-write-throttles`, `${embeddings}-SimilarityIndex-read-throttles`, `${embeddings}-SimilarityIndex-write-throttles`,
+      ],
+    });
   });
 
   it("the bootstrap of each target creates its environments' encrypted topics with their subscriptions; prod's pager hears only the composite alarms", () => {
@@ -122,10 +147,11 @@ describe("posture: alarms reach someone", () => {
 });
 
 describe("posture: every route authenticated", () => {
-  it.each(ENVIRONMENTS)("%s: the forecast API requires an API key on every method, the analytics API IAM (SigV4)", (env) => {
+  it.each(ENVIRONMENTS)("%s: the forecast API requires an API key on every method, the analytics and memory APIs IAM (SigV4)", (env) => {
     const methods = (id: string) => Object.values(resourcesOf(synthesized.get(id)!, "aws_api_gateway_method")).map((m) => [m.authorization, m.api_key_required ?? false]);
     expect(new Set(methods(`weather-forecast-${env}`).map(String))).toEqual(new Set(["NONE,true"]));
     expect(new Set(methods(`analytics-${env}`).map(String))).toEqual(new Set(["AWS_IAM,false"]));
+    expect(new Set(methods(`conversation-memory-${env}`).map(String))).toEqual(new Set(["AWS_IAM,false"]));
   });
 
   it("staging and prod keep API key values out of Terraform state (keys made outside it); dev has one Terraform-managed key", () => {
@@ -160,7 +186,31 @@ describe("posture: customer managed keys in staging and prod", () => {
     expect([...statement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]!].sort()).toEqual(names.sort());
   });
 
-  it("dev uses AWS owned and managed keys (the relaxation), and no customer managed key", () => {
-    for (const id of appStacks("dev")) expect(resourcesOf(synthesized.get(id)!, "aws_kms_key"), id).toEqual({});
+  it.each(["staging", "prod"] as const)("%s: the memory stack's two tables, its cache, the function's environment and every log group use the stack's keys", (env) => {
+    const json = synthesized.get(`conversation-memory-${env}`)!;
+    const keys = Object.keys(resourcesOf(json, "aws_kms_key"));
+    const data = `\${aws_kms_key.${keys.find((k) => k.startsWith("data-key"))}.arn}`;
+    const logs = `\${aws_kms_key.${keys.find((k) => k.startsWith("logs-key"))}.arn}`;
+    const tables = Object.values(resourcesOf(json, "aws_dynamodb_table"));
+    expect(tables.map((t) => String(t.name)).sort()).toEqual([`ConversationEmbeddings-${env}`, `ConversationHistoryV2-${env}`]);
+    for (const t of tables) expect(t.server_side_encryption, String(t.name)).toEqual({ enabled: true, kms_key_arn: data });
+    expect(Object.values(resourcesOf(json, "aws_elasticache_replication_group"))[0]!.kms_key_id).toBe(data);
+    expect(resourcesOf(json, "aws_secretsmanager_secret")).toEqual({});
+    expect(Object.values(resourcesOf(json, "aws_lambda_function"))[0]!.kms_key_arn).toBe(data);
+    const groups = Object.values(resourcesOf(json, "aws_cloudwatch_log_group"));
+    expect(groups).toHaveLength(4); // function, access logs, Redis slow and engine logs
+    expect(groups.map((g) => g.kms_key_id)).toEqual(groups.map(() => logs));
+    // Least privilege on the data key: no Secrets Manager (Redis authenticates with IAM), nothing the stack does not use.
+    const policy = JSON.parse(String(resourcesOf(json, "aws_kms_key")[keys.find((k) => k.startsWith("data-key"))!]!.policy)) as { Statement: Array<{ Condition?: { StringEquals?: Record<string, unknown> } }> };
+    const via = policy.Statement.flatMap((s) => [s.Condition?.StringEquals?.["kms:ViaService"] ?? []].flat()).map((v) => String(v).split(".")[0]);
+    expect(new Set(via)).toEqual(new Set(["dynamodb", "lambda", "elasticache"]));
+  });
+
+  it("dev uses AWS owned and managed keys (the relaxation): no customer managed key encrypts anything, the memory stack keeps only its HMAC cursor key", () => {
+    for (const id of appStacks("dev")) {
+      const keys = resourcesOf(synthesized.get(id)!, "aws_kms_key");
+      if (id.startsWith("conversation-memory")) expect(Object.values(keys).map((k) => k.key_usage), id).toEqual(["GENERATE_VERIFY_MAC"]);
+      else expect(keys, id).toEqual({});
+    }
   });
 });

@@ -138,20 +138,31 @@ function stageSettings(json: ReturnType<typeof synthEnv>): Record<string, unknow
 }
 
 describe("weather-forecast stack: forecast API", () => {
-  it("routes GET /forecast to the function with `cities` as the cache key, on the method and the integration", () => {
+  it("routes GET /forecast to the function with `cities` and Accept-Encoding as the cache key, on the method and the integration", () => {
     const json = synthEnv("prod");
     const fn = nameOf(json, "aws_lambda_function");
     // /forecast, /forecast/{cityId} and the same two under /retry (the short-TTL routes failures are sent to).
     expect(Object.values(resourcesOf(json, "aws_api_gateway_resource")).map((r) => r.path_part).sort()).toEqual(["forecast", "forecast", "retry", "{cityId}", "{cityId}"]);
     const methods = Object.values(resourcesOf(json, "aws_api_gateway_method"));
     expect(methods.map((m) => m.request_parameters)).toEqual(
-      expect.arrayContaining([{ "method.request.querystring.cities": true }, { "method.request.path.cityId": true }]),
+      expect.arrayContaining([
+        { "method.request.querystring.cities": true, "method.request.header.Accept-Encoding": true },
+        { "method.request.path.cityId": true, "method.request.header.Accept-Encoding": true },
+      ]),
     );
     const integrations = Object.values(resourcesOf(json, "aws_api_gateway_integration"));
     for (const i of integrations) expect(i).toMatchObject({ type: "AWS_PROXY", uri: `\${aws_lambda_function.${fn}.invoke_arn}` });
+    // The function answers gzip or identity by Accept-Encoding: the header keys the cache with the route's own parameters.
     expect(integrations.map((i) => i.cache_key_parameters)).toEqual(
-      expect.arrayContaining([["method.request.querystring.cities"], ["method.request.path.cityId"]]),
+      expect.arrayContaining([
+        ["method.request.querystring.cities", "method.request.header.Accept-Encoding"],
+        ["method.request.path.cityId", "method.request.header.Accept-Encoding"],
+      ]),
     );
+  });
+
+  it("treats every media type as binary, so the function's base64 gzip answers reach clients as bytes", () => {
+    expect(onlyResource(synthEnv("prod"), "aws_api_gateway_rest_api")).toMatchObject({ binary_media_types: ["*/*"], minimum_compression_size: "1024" });
   });
 
   it("lets only this API's four GET routes invoke the function", () => {
@@ -200,9 +211,14 @@ describe("weather-forecast stack: forecast API", () => {
     const methods = Object.values(resourcesOf(json, "aws_api_gateway_method"));
     expect(methods).toHaveLength(4);
     for (const m of methods) expect(m).toMatchObject({ authorization: "NONE", api_key_required: true });
-    expect(Object.values(resourcesOf(json, "aws_api_gateway_integration")).map((i) => i.cache_key_parameters)).toEqual(
-      expect.arrayContaining([["method.request.querystring.cities"], ["method.request.querystring.cities"], ["method.request.path.cityId"], ["method.request.path.cityId"]]),
-    );
+    // The same cache keys as the routes they stand in for (Accept-Encoding included).
+    const keys = Object.values(resourcesOf(json, "aws_api_gateway_integration")).map((i) => [...(i.cache_key_parameters as string[])].sort().join(" "));
+    expect(keys.sort()).toEqual([
+      "method.request.header.Accept-Encoding method.request.path.cityId",
+      "method.request.header.Accept-Encoding method.request.path.cityId",
+      "method.request.header.Accept-Encoding method.request.querystring.cities",
+      "method.request.header.Accept-Encoding method.request.querystring.cities",
+    ]);
   });
 
   it("dev (no stage cache, so nothing to replay) has no retry routes and no per-method override", () => {
@@ -215,7 +231,7 @@ describe("weather-forecast stack: forecast API", () => {
     const json = synthEnv("dev");
     expect(onlyResource(json, "aws_api_gateway_stage").cache_cluster_enabled).toBe(false);
     expect(Object.values(resourcesOf(json, "aws_api_gateway_integration")).map((i) => i.cache_key_parameters)).toEqual(
-      expect.arrayContaining([["method.request.querystring.cities"]]),
+      expect.arrayContaining([["method.request.querystring.cities", "method.request.header.Accept-Encoding"]]),
     );
   });
 
