@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.js";
 import { callerId } from "../lib/rate-limit/caller.js";
 import type { RateLimitDecision } from "../lib/rate-limit/limiter.js";
 import { canonicalCityList, parseCityId, parseCityList } from "./request.js";
+import { FORECAST_LIST, isForecastResource, RETRY_LIST, RETRY_ONE, RETRY_PREFIX, RETRY_TTL_SECONDS } from "./routes.js";
 import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
 
 /**
@@ -22,10 +23,12 @@ import type { CityError, ForecastMeta, ForecastRead } from "./service.js";
  * Every read runs on the request's deadline (the third argument; none when omitted): cities it cut are errors
  * with code `DeadlineExceeded`, and count as failures for the status like any other.
  *
- * Only complete (200) responses say `Cache-Control: public, max-age=<stage TTL>`; partial and failed ones say
- * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, so a 207 can still be
- * served from the stage cache until its TTL ends (see the forecast API README). Any spelling of a city list but
- * the canonical one is a 308 to it (`toCanonical`).
+ * Only complete (200) responses say `Cache-Control: public, max-age=<the route's TTL>`; partial and failed ones say
+ * `no-store`. API Gateway's stage cache stores proxy responses whatever their status, for the method's TTL, so on
+ * the stage-cached routes (`/forecast…`) a 5xx or a 207 is never the answer: it is a 307 to the same question
+ * under `/retry/forecast…`, whose TTL is {@link RETRY_TTL_SECONDS} (`toRetry`, routes.ts). The retry routes answer
+ * the result as it is and never send anywhere else. Any spelling of a city list but the canonical one is a 308 to
+ * it, in the same family of routes (`toCanonical`).
  *
  * Every answer is in the coding the request's `Accept-Encoding` allows (functions/lib/content-encoding.ts):
  * gzip (base64, `isBase64Encoded`) when accepted and the body is at least `gzipMinBytes`, else identity; both say
@@ -51,14 +54,14 @@ export function createForecastApp(options: ForecastAppOptions): ForecastHandler 
   const answer = async (event: APIGatewayProxyEvent, context: Pick<Context, "awsRequestId">, deadline: Deadline): Promise<APIGatewayProxyResult> => {
     try {
       if (event.httpMethod !== "GET") return jsonResponse(405, { error: "MethodNotAllowed", message: `${event.httpMethod} is not allowed; use GET` }, { allow: "GET" });
-      if (event.resource !== "/forecast" && event.resource !== "/forecast/{cityId}") {
+      if (!isForecastResource(event.resource)) {
         return jsonResponse(404, { error: "NotFound", message: `no route for ${event.httpMethod} ${event.path}` });
       }
       if (options.rateLimit) {
         const refused = await rateLimited(event, options.rateLimit, deadline, options.logger);
         if (refused) return refused;
       }
-      if (event.resource === "/forecast") return await many(event, options, deadline);
+      if (event.resource === FORECAST_LIST || event.resource === RETRY_LIST) return await many(event, options, deadline);
       return await one(event, options, deadline);
     } catch (err) {
       return failed(err, context.awsRequestId);
@@ -66,10 +69,68 @@ export function createForecastApp(options: ForecastAppOptions): ForecastHandler 
   };
   const gzipMinBytes = options.gzipMinBytes;
   return async (event, context, deadline = Deadline.none()) => {
-    const result = await answer(event, context, deadline);
+    const answered = await answer(event, context, deadline);
+    const result = replayable(answered.statusCode) ? (toRetry(event, answered.statusCode, options) ?? answered) : answered;
     if (gzipMinBytes === undefined) return result;
     return encodeResponse(result, headerValue(event.headers, "accept-encoding"), { minBytes: gzipMinBytes });
   };
+}
+
+/**
+ * Answers the stage cache must not keep for the stage TTL: every 5xx (a failed origin or table, the deadline, the
+ * rate limiter failing closed, an internal error) and a partial 207. A 4xx is a verdict on the request itself
+ * (bad input, unknown city, the caller's rate limit) and is answered where it was asked.
+ */
+function replayable(status: number): boolean {
+  return status >= 500 || status === 207;
+}
+
+/** True for `/retry/forecast…`: the short-TTL routes, which answer whatever the result is. */
+function onRetryRoute(event: APIGatewayProxyEvent): boolean {
+  return event.resource === RETRY_LIST || event.resource === RETRY_ONE;
+}
+
+/**
+ * A failed or partial answer on a stage-cached route, as a 307 to the same question under `/retry` instead. The
+ * stage cache keeps the 307 for the route's TTL, but the 307 is a pure function of the question: it only sends
+ * clients to where the real result is cached for {@link RETRY_TTL_SECONDS}, so a recovery is seen within that
+ * (at the cost of one extra hop, and one invocation per retry TTL, until the 307 expires). 307, not 302/303: the
+ * method and request stay as they are. `Cache-Control: no-store` keeps browsers and proxies from remembering the
+ * detour (a 307 is not cacheable without explicit freshness anyway: RFC 9111 §4.2.2); API Gateway's stage cache
+ * does not read it. Undefined when there is no stage cache (nothing to replay) or the request is on a retry route.
+ */
+function toRetry(event: APIGatewayProxyEvent, status: number, options: ForecastAppOptions): APIGatewayProxyResult | undefined {
+  if (options.stageCacheTtlSeconds <= 0 || onRetryRoute(event)) return undefined;
+  let resourcePath: string;
+  if (event.resource === FORECAST_LIST) {
+    const cities = event.queryStringParameters?.cities;
+    // The value the stage cache keyed on, as sent (the retry route canonicalizes or rejects it like this one).
+    resourcePath = cities === undefined ? FORECAST_LIST : `${FORECAST_LIST}?cities=${encodeURIComponent(cities).replace(/%2C/gi, ",")}`;
+  } else {
+    resourcePath = `/forecast/${encodeURIComponent(event.pathParameters?.cityId ?? "")}`;
+  }
+  const location = `${basePath(event)}${RETRY_PREFIX}${resourcePath}`;
+  return jsonResponse(
+    307,
+    { redirect: "retry", location, status, message: `this answer was ${status === 207 ? "partial" : "a failure"} (${status}); it is answered, and cached for at most ${RETRY_TTL_SECONDS} s, at Location` },
+    { location, "cache-control": "no-store" },
+  );
+}
+
+/** Whatever precedes the resource in the request path: the stage, or a custom domain's base path. */
+function basePath(event: APIGatewayProxyEvent): string {
+  const full = event.requestContext?.path ?? event.path;
+  return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : "";
+}
+
+/** The TTL the stage cache keeps this route's answers for, echoed in `Cache-Control` of complete answers. */
+function routeTtl(event: APIGatewayProxyEvent, options: ForecastAppOptions): number {
+  return onRetryRoute(event) ? Math.min(RETRY_TTL_SECONDS, options.stageCacheTtlSeconds) : options.stageCacheTtlSeconds;
+}
+
+/** The family of routes a request is on: "" or "/retry". */
+function family(event: APIGatewayProxyEvent): string {
+  return onRetryRoute(event) ? RETRY_PREFIX : "";
 }
 
 /** The 429 (or, failing closed, 503) for a request the limiter refuses; undefined when it may go ahead. */
@@ -100,7 +161,7 @@ async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions, de
   const raw = event.queryStringParameters?.cities;
   const cityIds = parseCityList(raw);
   const canonical = canonicalCityList(cityIds);
-  if (raw !== canonical) return toCanonical(event, `/forecast?cities=${canonical}`, options);
+  if (raw !== canonical) return toCanonical(event, `${family(event)}/forecast?cities=${canonical}`, options);
   const result = await options.read(cityIds, deadline);
   const { forecasts, errors, meta } = result;
   const status = errors.size === 0 ? 200 : forecasts.size > 0 ? 207 : [...errors.values()].every((e) => e.code === "UnknownCity") ? 404 : 502;
@@ -110,7 +171,7 @@ async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions, de
   const parts: string[] = [];
   for (const [id, text] of forecasts) parts.push(`${JSON.stringify(id)}:${text}`);
   const body = `{"forecasts":{${parts.join(",")}},"errors":${JSON.stringify(Object.fromEntries(errors))},"meta":${JSON.stringify(meta)}}`;
-  return { statusCode: status, headers: headersFor(status, options), body };
+  return { statusCode: status, headers: headersFor(status, routeTtl(event, options)), body };
 }
 
 /**
@@ -120,29 +181,27 @@ async function many(event: APIGatewayProxyEvent, options: ForecastAppOptions, de
  * custom domain's base path).
  */
 function toCanonical(event: APIGatewayProxyEvent, resourcePath: string, options: ForecastAppOptions): APIGatewayProxyResult {
-  const full = event.requestContext?.path ?? event.path;
-  const base = full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : "";
-  const location = `${base}${resourcePath}`;
-  return jsonResponse(308, { redirect: "canonical", location, message: "city ids are answered in one spelling: lowercase, each once, sorted; follow Location" }, { location, "cache-control": headersFor(200, options)["cache-control"]! });
+  const location = `${basePath(event)}${resourcePath}`;
+  return jsonResponse(308, { redirect: "canonical", location, message: "city ids are answered in one spelling: lowercase, each once, sorted; follow Location" }, { location, "cache-control": headersFor(200, routeTtl(event, options))["cache-control"]! });
 }
 
 async function one(event: APIGatewayProxyEvent, options: ForecastAppOptions, deadline: Deadline): Promise<APIGatewayProxyResult> {
   const cityId = parseCityId(event.pathParameters?.cityId);
-  if (event.pathParameters?.cityId !== cityId) return toCanonical(event, `/forecast/${cityId}`, options);
+  if (event.pathParameters?.cityId !== cityId) return toCanonical(event, `${family(event)}/forecast/${cityId}`, options);
   const { forecasts, errors, meta } = await options.read([cityId], deadline);
   const text = forecasts.get(cityId);
   if (text !== undefined) {
     logOutcome(options, 200, meta, errors);
-    return { statusCode: 200, headers: headersFor(200, options), body: `{"cityId":${JSON.stringify(cityId)},"forecast":${text},"meta":${JSON.stringify(meta)}}` };
+    return { statusCode: 200, headers: headersFor(200, routeTtl(event, options)), body: `{"cityId":${JSON.stringify(cityId)},"forecast":${text},"meta":${JSON.stringify(meta)}}` };
   }
   const error = errors.get(cityId)!;
   const status = error.code === "UnknownCity" ? 404 : 502;
   logOutcome(options, status, meta, errors);
-  return { statusCode: status, headers: headersFor(status, options), body: JSON.stringify({ cityId, error, meta }) };
+  return { statusCode: status, headers: headersFor(status, routeTtl(event, options)), body: JSON.stringify({ cityId, error, meta }) };
 }
 
-function headersFor(status: number, options: ForecastAppOptions): Record<string, string> {
-  const cacheControl = status === 200 && options.stageCacheTtlSeconds > 0 ? `public, max-age=${options.stageCacheTtlSeconds}` : "no-store";
+function headersFor(status: number, ttlSeconds: number): Record<string, string> {
+  const cacheControl = status === 200 && ttlSeconds > 0 ? `public, max-age=${ttlSeconds}` : "no-store";
   return { "content-type": JSON_CONTENT_TYPE, "cache-control": cacheControl };
 }
 

@@ -25,6 +25,8 @@ import { runCacheSection } from "./scenarios/anchors.js";
 import type { CacheResult } from "./scenarios/anchors.js";
 import { baselineScenarios } from "./scenarios/baselines.js";
 import { httpScenarios } from "./scenarios/http.js";
+import { runCanonicalSection } from "./scenarios/canonical.js";
+import type { CanonicalResults } from "./scenarios/canonical.js";
 import { runMemorySection } from "./scenarios/memory.js";
 import { runRegionalSection, withHttpRows } from "./scenarios/regional.js";
 import type { RegionalResults } from "./scenarios/regional.js";
@@ -49,6 +51,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
   let build: BuildMetrics | undefined;
   let memory: MemoryResults | undefined;
   let regional: RegionalResults | undefined;
+  let canonical: CanonicalResults | undefined;
   let forecastBytes = 0;
 
   const needsEnvironment = ["reads", "http", "cache", "regional"].some((s) => options.sections.has(s as never));
@@ -106,6 +109,11 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     memory = await runMemorySection({ delayMs: options.delayMs, jitterMs: options.jitterMs, counts: plan.memory, log });
   }
 
+  if (options.sections.has("canonical")) {
+    log("bench: stage-cache hit ratio on mixed-order city lists (canonical 308 vs each spelling its own key)");
+    canonical = await runCanonicalSection({ quick: options.quick, log });
+  }
+
   if (options.sections.has("regional")) {
     log("bench: regional 100-city reads (stage-cached gzip answer)");
     const httpRows = [await runRegionalStageCached({ delayMs: options.delayMs, jitterMs: options.jitterMs, ...plan.regionalStageCached, log })];
@@ -147,6 +155,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     ...(build ? { build } : {}),
     ...(memory ? { memory } : {}),
     ...(regional ? { regional } : {}),
+    ...(canonical ? { canonical } : {}),
     headline,
     notes: notes(readRows),
   };

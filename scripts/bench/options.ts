@@ -30,7 +30,7 @@ export interface BenchOptions {
   readonly sections: ReadonlySet<Section>;
 }
 
-export const SECTIONS = ["reads", "http", "cache", "build", "memory", "regional"] as const;
+export const SECTIONS = ["reads", "http", "cache", "build", "memory", "regional", "canonical"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `npm run bench -- [options]
@@ -46,7 +46,7 @@ export const USAGE = `npm run bench -- [options]
   --synth-runs N          fresh synth processes timed (default 5, quick 2)
   --init-runs N           fresh node processes timed per bundle and environment (default 10, quick 3)
   --vectors N             vectors of the memory section's similarity search (500–100000, default 10000, quick 2000)
-  --only reads,http,cache,build,memory,regional   run only these sections`;
+  --only reads,http,cache,build,memory,regional,canonical   run only these sections`;
 
 export class UsageError extends Error {
   constructor(readonly problems: readonly string[]) {

@@ -5,6 +5,8 @@ import { LIBRARIES, OPERATIONS, STAMPEDE_SIZE } from "./scenarios/anchors.js";
 import type { MemoryResults } from "./scenarios/memory.js";
 import { regionalTable } from "./scenarios/regional.js";
 import type { RegionalResults } from "./scenarios/regional.js";
+import { canonicalTable } from "./scenarios/canonical.js";
+import type { CanonicalResults } from "./scenarios/canonical.js";
 import type { ScenarioResult } from "./scenarios/read-runner.js";
 
 /**
@@ -54,6 +56,8 @@ export interface BenchResults {
   memory?: MemoryResults;
   /** The regional section (storage formats, hedged reads), when it ran. */
   regional?: RegionalResults;
+  /** Stage-cache hit ratio with and without canonical city lists, when it ran. */
+  canonical?: CanonicalResults;
   headline: Headline;
   notes: string[];
 }
@@ -290,6 +294,7 @@ export function renderReport(r: BenchResults): string {
   if (r.build) out.push("", "Build", "", buildTable(r.build));
   if (r.memory) out.push("", memoryTables(r.memory));
   if (r.regional) out.push("", regionalTable(r.regional));
+  if (r.canonical) out.push("", canonicalTable(r.canonical));
   out.push("", "Headline", "", headlineText(r.headline));
   if (r.notes.length > 0) out.push("", "Notes", "", ...r.notes.map((n) => `- ${n}`));
   return out.join("\n");

@@ -64,6 +64,11 @@ export interface LocalStackOptions {
   queueWhenFull?: boolean;
   /** Bytes the local stage cache may hold. @default 64 MB */
   stageCacheBytes?: number;
+  /**
+   * The gateway's clock (ms): stage-cache TTLs and usage-plan throttles run on it, so a test can step past a TTL
+   * without waiting for it. @default Date.now
+   */
+  now?: () => number;
 }
 
 /** How the local stage authenticates, for the banner and for callers. */
@@ -190,6 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The forecast API's method settings, keyed as the construct writes them; the memory routes keep their own.
       methodSettings: withMemoryRoutes(cacheMethodSettings(api), memory.routes),
       cacheBytes: options.stageCacheBytes,
+      now: options.now,
     });
     cleanup.push(() => emulator.close());
 

@@ -37,6 +37,16 @@ export class StageCache {
     this.entries.set(key, result, { ttl: ttlSeconds * 1000 });
   }
 
+  /** Every entry not expired, with its key, read without touching its recency (what tests inspect). */
+  live(): Array<[string, APIGatewayProxyResult]> {
+    const out: Array<[string, APIGatewayProxyResult]> = [];
+    for (const key of [...this.entries.keys()]) {
+      const value = this.entries.peek(key);
+      if (value !== undefined) out.push([key, value]);
+    }
+    return out;
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }

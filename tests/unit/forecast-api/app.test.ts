@@ -59,21 +59,21 @@ describe("forecast app: status and body", () => {
     expect(JSON.parse(res.body)).toMatchObject({ errors: {}, meta: { requested: 2, resolved: 2 } });
   });
 
-  it("404 when every city is unknown, 502 when any failure is an origin failure", async () => {
+  it("404 when every city is unknown, 502 when any failure is an origin failure (as the retry route answers it)", async () => {
     const unknown = appReturning({});
     expect((await unknown.app(event("/forecast", { cities: "x,y" }), context)).statusCode).toBe(404);
     const failing = appReturning({ x: { code: "OriginTimeout", message: "origin did not answer within 2000 ms" } });
-    const res = await failing.app(event("/forecast", { cities: "x,y" }), context);
+    const res = await failing.app(event("/retry/forecast", { cities: "x,y" }), context);
     expect(res.statusCode).toBe(502);
     expect(res.headers!["cache-control"]).toBe("no-store");
     expect(JSON.parse(res.body).errors).toEqual({ x: { code: "OriginTimeout", message: "origin did not answer within 2000 ms" }, y: { code: "UnknownCity", message: "no forecast exists for this city" } });
   });
 
-  it("single city: 200, 404 unknown, 502 origin failure", async () => {
+  it("single city: 200, 404 unknown, 502 origin failure (on the retry route)", async () => {
     const { app } = appReturning({ a: '{"t":1}', b: { code: "OriginError", message: "origin answered 500", status: 500 } });
     expect(JSON.parse((await app(event("/forecast/{cityId}", null, { cityId: "a" }), context)).body)).toMatchObject({ cityId: "a", forecast: { t: 1 } });
     expect((await app(event("/forecast/{cityId}", null, { cityId: "zz" }), context)).statusCode).toBe(404);
-    expect((await app(event("/forecast/{cityId}", null, { cityId: "b" }), context)).statusCode).toBe(502);
+    expect((await app(event("/retry/forecast/{cityId}", null, { cityId: "b" }), context)).statusCode).toBe(502);
   });
 
   it("405 for another method, 404 for an unknown route; neither reads anything", async () => {
@@ -88,7 +88,7 @@ describe("forecast app: status and body", () => {
   it("an unexpected error is a 500 naming the request id, with the cause logged, not echoed", async () => {
     const { logger, entries } = recordingLogger();
     const app = createForecastApp({ read: async () => Promise.reject(new Error("secret internals", { cause: new Error("socket hang up") })), stageCacheTtlSeconds: 300, logger });
-    const res = await app(event("/forecast", { cities: "a" }), context);
+    const res = await app(event("/retry/forecast", { cities: "a" }), context);
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain("secret internals");
     expect(JSON.parse(res.body)).toEqual({ error: "InternalError", message: "internal error (request req-1)" });
@@ -136,12 +136,12 @@ describe("forecast app: the request's deadline", () => {
   it("is handed to the read as given; cities it cut count as failures (207 with some, 502 with none)", async () => {
     const { app, read } = appReturning({ a: '{"t":1}', b: { code: "DeadlineExceeded", message: "not loaded before the request's deadline" } });
     const deadline = Deadline.after(5000);
-    const partial = await app(event("/forecast", { cities: "a,b" }), context, deadline);
+    const partial = await app(event("/retry/forecast", { cities: "a,b" }), context, deadline);
     expect(read).toHaveBeenCalledWith(["a", "b"], deadline);
     expect(partial.statusCode).toBe(207);
     expect(JSON.parse(partial.body).errors).toEqual({ b: { code: "DeadlineExceeded", message: "not loaded before the request's deadline" } });
-    expect((await app(event("/forecast", { cities: "b" }), context, deadline)).statusCode).toBe(502);
-    expect((await app(event("/forecast/{cityId}", null, { cityId: "b" }), context, deadline)).statusCode).toBe(502);
+    expect((await app(event("/retry/forecast", { cities: "b" }), context, deadline)).statusCode).toBe(502);
+    expect((await app(event("/retry/forecast/{cityId}", null, { cityId: "b" }), context, deadline)).statusCode).toBe(502);
   });
 
   it("without one, the read gets an unbounded deadline", async () => {
@@ -184,7 +184,7 @@ describe("forecast app: the per-caller rate limit", () => {
     const open = limitedApp(decision({ allowed: true, remaining: 0, decidedBy: "unavailable", reason: "timeout" }));
     expect((await open.app(event("/forecast/{cityId}", null, { cityId: "a" }), context)).statusCode).toBe(200);
     const closed = limitedApp(decision({ allowed: false, remaining: 0, decidedBy: "unavailable", reason: "timeout" }));
-    const res = await closed.app(event("/forecast/{cityId}", null, { cityId: "a" }), context);
+    const res = await closed.app(event("/retry/forecast/{cityId}", null, { cityId: "a" }), context);
     expect(res.statusCode).toBe(503);
     expect(res.headers!["retry-after"]).toBe("1");
     expect(JSON.parse(res.body)).toMatchObject({ error: "RateLimiterUnavailable", retryAfterSeconds: 1 });
@@ -262,5 +262,56 @@ describe("forecast app: one spelling per question (what the stage cache keys on)
     expect(read).toHaveBeenCalledWith(["lisbon", "porto"], expect.anything());
     const alone = await app(event("/forecast", { cities: "lisbon,porto" }), context);
     expect(JSON.parse(res.body).forecasts).toEqual(JSON.parse(alone.body).forecasts);
+  });
+});
+
+describe("forecast app: failures are not answered where the stage TTL would keep them", () => {
+  const staged = (e: APIGatewayProxyEvent, stagePath: string) => ({ ...e, requestContext: { path: stagePath } }) as unknown as APIGatewayProxyEvent;
+  const failing = { a: '{"t":1}', b: { code: "OriginError", message: "origin answered 503", status: 503 } } as const;
+
+  it.each([
+    ["a partial list (207)", event("/forecast", { cities: "a,b" }), "/v1/forecast", "/v1/retry/forecast?cities=a,b", 207],
+    ["a failed list (502)", event("/forecast", { cities: "b" }), "/v1/forecast", "/v1/retry/forecast?cities=b", 502],
+    ["a failed city (502)", { ...event("/forecast/{cityId}", null, { cityId: "b" }), path: "/forecast/b" }, "/v1/forecast/b", "/v1/retry/forecast/b", 502],
+  ])("%s on a stage-cached route: a 307 to the same question under /retry, no-store", async (_name, e, stagePath, location, status) => {
+    const { app } = appReturning(failing);
+    const res = await app(staged(e as APIGatewayProxyEvent, stagePath), context);
+    expect(res.statusCode).toBe(307);
+    expect(res.headers).toMatchObject({ location, "cache-control": "no-store" });
+    expect(JSON.parse(res.body)).toMatchObject({ redirect: "retry", location, status });
+  });
+
+  it("an internal error (500) and the limiter failing closed (503) are sent to /retry too; 4xx verdicts are not", async () => {
+    const { logger } = recordingLogger();
+    const broken = createForecastApp({ read: async () => Promise.reject(new Error("boom")), stageCacheTtlSeconds: 300, logger });
+    expect(await broken(event("/forecast", { cities: "a" }), context)).toMatchObject({ statusCode: 307, headers: { location: "/retry/forecast?cities=a" } });
+    const closed = createForecastApp({ read: appReturning({}).read, stageCacheTtlSeconds: 300, logger, rateLimit: { windowMs: 1000, check: async () => ({ allowed: false, limit: 1, remaining: 0, retryAfterMs: 0, decidedBy: "unavailable" as const }) } });
+    expect((await closed(event("/forecast", { cities: "a" }), context)).statusCode).toBe(307);
+    const { app } = appReturning({});
+    expect((await app(event("/forecast", { cities: "x" }), context)).statusCode).toBe(404);
+    expect((await app(event("/forecast", { cities: "bad!" }), context)).statusCode).toBe(400);
+  });
+
+  it("the location carries the value the cache keyed on, encoded, so the retry route judges the same question", async () => {
+    const { logger } = recordingLogger();
+    const closed = createForecastApp({ read: appReturning({}).read, stageCacheTtlSeconds: 300, logger, rateLimit: { windowMs: 1000, check: async () => ({ allowed: false, limit: 1, remaining: 0, retryAfterMs: 0, decidedBy: "unavailable" as const }) } });
+    expect((await closed(event("/forecast", { cities: "a b&c=d,e" }), context)).headers!.location).toBe("/retry/forecast?cities=a%20b%26c%3Dd,e");
+    expect((await closed(event("/forecast", null), context)).headers!.location).toBe("/retry/forecast");
+  });
+
+  it("the retry routes answer the result itself, a complete one cacheable for 10 s, and never redirect a failure", async () => {
+    const { app } = appReturning(failing);
+    expect((await app(event("/retry/forecast", { cities: "a,b" }), context)).statusCode).toBe(207);
+    const ok = await app(event("/retry/forecast", { cities: "a" }), context);
+    expect([ok.statusCode, ok.headers!["cache-control"]]).toEqual([200, "public, max-age=10"]);
+    const one = await app(event("/retry/forecast/{cityId}", null, { cityId: "a" }), context);
+    expect([one.statusCode, one.headers!["cache-control"]]).toEqual([200, "public, max-age=10"]);
+    const reordered = await app(staged(event("/retry/forecast", { cities: "b,a" }), "/v1/retry/forecast"), context);
+    expect(reordered).toMatchObject({ statusCode: 308, headers: { location: "/v1/retry/forecast?cities=a,b", "cache-control": "public, max-age=10" } });
+  });
+
+  it("without a stage cache (TTL 0) nothing is replayed, so a failure is answered where it was asked", async () => {
+    const app = createForecastApp({ read: appReturning(failing).read, stageCacheTtlSeconds: 0, logger: recordingLogger().logger });
+    expect((await app(event("/forecast", { cities: "a,b" }), context)).statusCode).toBe(207);
   });
 });

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { MAX_BODY_BYTES, startApiGatewayEmulator } from "../../../scripts/local/api-gateway-emulator.js";
@@ -183,5 +184,59 @@ describe("local API Gateway emulator: per-method cache settings by AWS's key", (
 
   it("an override under the unescaped-leading-slash key applies to nothing, as on AWS: the stage's 300 s cache replays the 202", async () => {
     expect(await poll({ "*/*": stage, "analytics~1executions~1{id}/GET": { cachingEnabled: false, ttlSeconds: 0 } })).toEqual({ caches: ["Miss", "Hit", "Hit"], invocations: 1 });
+  });
+});
+
+/** Writes `text` on a raw socket and reads the whole answer (for requests an HTTP client would refuse to send). */
+function rawSocket(base: string, text: string): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(text));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const all = Buffer.concat(chunks).toString("latin1");
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(all)?.[1]), body: all.slice(all.indexOf("\r\n\r\n") + 4) });
+    });
+  });
+}
+
+describe("local API Gateway emulator: every status it produces itself (docs/security.md), each with a JSON body", () => {
+  let api: ApiGatewayEmulator;
+  beforeAll(async () => {
+    api = await startApiGatewayEmulator({
+      routes: [
+        { method: "GET", path: "/forecast", auth: open, handler: async () => ({ statusCode: 200, body: "{}" }), cache: { ttlSeconds: 300, keyParameters: ["method.request.querystring.cities"] } },
+        { method: "GET", path: "/broken", auth: open, handler: async () => Promise.reject(new Error("the function failed")), cache: { ttlSeconds: 300, keyParameters: [] } },
+      ],
+    });
+  });
+  afterAll(() => api.close());
+
+  it("400 Bad Request for a request line Node cannot parse", async () => {
+    const res = await rawSocket(api.url, "GET /local/forecast HTTP/1.1 junk\r\nHost: x\r\n\r\n");
+    expect([res.status, JSON.parse(res.body)]).toEqual([400, { message: "Bad Request" }]);
+  });
+
+  it("403 for Cache-Control: max-age=0 from a caller not allowed to invalidate (FAIL_WITH_403)", async () => {
+    const res = await raw(api.url, "GET", "/local/forecast?cities=a", { headers: { "cache-control": "max-age=0" } });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).message).toMatch(/not authorized to invalidate the cache/);
+  });
+
+  it("502 Internal server error when the function fails, never cached", async () => {
+    // The handler's error is logged by the gateway (as API Gateway logs an integration failure); kept off the test output.
+    const error = console.error;
+    console.error = () => undefined;
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await raw(api.url, "GET", "/local/broken");
+        expect([res.status, JSON.parse(res.body), res.headers["x-local-apigw-cache"]]).toEqual([502, { message: "Internal server error" }, undefined]);
+      }
+    } finally {
+      console.error = error;
+    }
+    expect(api.stats.invocations).toBe(2);
   });
 });

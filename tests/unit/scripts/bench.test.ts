@@ -12,7 +12,7 @@ describe("bench options", () => {
   it("defaults to the issue's workload: 1,000 cities, 1 ms each way, concurrencies 1, 8, 32, every section", () => {
     const o = parseBenchArgs([]);
     expect(o).toMatchObject({ quick: false, cities: 1000, delayMs: 1, concurrency: [1, 8, 32], outDir: "bench/results", synthRuns: 5, initRuns: 10 });
-    expect([...o.sections].sort()).toEqual(["build", "cache", "http", "memory", "reads", "regional"]);
+    expect([...o.sections].sort()).toEqual(["build", "cache", "canonical", "http", "memory", "reads", "regional"]);
   });
 
   it("reports every bad flag at once, naming the flag, the value and what is allowed", () => {
@@ -29,7 +29,7 @@ describe("bench options", () => {
         '--cities "50": must be a whole number from 100 to 100000',
         '--delay-ms "-1": must be a number from 0 to 100',
         '--concurrency "x": must be a whole number from 1 to 256',
-        '--only "reads,nope": "nope" is not a section (reads, http, cache, build, memory, regional)',
+        '--only "reads,nope": "nope" is not a section (reads, http, cache, build, memory, regional, canonical)',
       ]),
     );
   });

@@ -24,7 +24,7 @@ describe("scripts/: the local server and the bench share helpers from scripts/su
   });
 
   it("scripts/bench/ imports nothing of scripts/local/ but the local stack it measures end to end", () => {
-    expect(importsUnder("bench").filter(into("local"))).toEqual(["bench/scenarios/http.ts → local/local-stack.ts", "bench/scenarios/regional-stage-cached.ts → local/local-stack.ts"]);
+    expect(importsUnder("bench").filter(into("local"))).toEqual(["bench/scenarios/canonical.ts → local/local-stack.ts", "bench/scenarios/http.ts → local/local-stack.ts", "bench/scenarios/regional-stage-cached.ts → local/local-stack.ts"]);
     expect(importsUnder("bench").filter(into("support")).length).toBeGreaterThan(0);
   });
 

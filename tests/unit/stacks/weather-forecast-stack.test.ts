@@ -130,11 +130,19 @@ describe("weather-forecast stack: forecast function", () => {
   });
 });
 
+/** The stage-wide method settings (`*\/*`); routes that override them have their own entries. */
+function stageSettings(json: ReturnType<typeof synthEnv>): Record<string, unknown> {
+  const all = Object.values(resourcesOf(json, "aws_api_gateway_method_settings")).filter((m) => m.method_path === "*/*");
+  expect(all).toHaveLength(1);
+  return all[0]!;
+}
+
 describe("weather-forecast stack: forecast API", () => {
   it("routes GET /forecast to the function with `cities` and Accept-Encoding as the cache key, on the method and the integration", () => {
     const json = synthEnv("prod");
     const fn = nameOf(json, "aws_lambda_function");
-    expect(Object.values(resourcesOf(json, "aws_api_gateway_resource")).map((r) => r.path_part).sort()).toEqual(["forecast", "{cityId}"]);
+    // /forecast, /forecast/{cityId} and the same two under /retry (the short-TTL routes failures are sent to).
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_resource")).map((r) => r.path_part).sort()).toEqual(["forecast", "forecast", "retry", "{cityId}", "{cityId}"]);
     const methods = Object.values(resourcesOf(json, "aws_api_gateway_method"));
     expect(methods.map((m) => m.request_parameters)).toEqual(
       expect.arrayContaining([
@@ -157,7 +165,7 @@ describe("weather-forecast stack: forecast API", () => {
     expect(onlyResource(synthEnv("prod"), "aws_api_gateway_rest_api")).toMatchObject({ binary_media_types: ["*/*"], minimum_compression_size: "1024" });
   });
 
-  it("lets only this API's two GET routes invoke the function", () => {
+  it("lets only this API's four GET routes invoke the function", () => {
     const json = synthEnv("prod");
     const api = nameOf(json, "aws_api_gateway_rest_api");
     const permissions = Object.values(resourcesOf(json, "aws_lambda_permission"));
@@ -167,13 +175,15 @@ describe("weather-forecast stack: forecast API", () => {
     expect(permissions.map((p) => p.source_arn).sort()).toEqual([
       `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/forecast`,
       `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/forecast/*`,
+      `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/retry/forecast`,
+      `\${aws_api_gateway_rest_api.${api}.execution_arn}/*/GET/retry/forecast/*`,
     ]);
   });
 
   it.each(["staging", "prod"] as const)("%s: caches for 300 s in an encrypted 0.5 GB stage cache, invalidation by authorized callers only", (env) => {
     const json = synthEnv(env);
     expect(onlyResource(json, "aws_api_gateway_stage")).toMatchObject({ cache_cluster_enabled: true, cache_cluster_size: "0.5" });
-    expect(onlyResource(json, "aws_api_gateway_method_settings")).toMatchObject({
+    expect(stageSettings(json)).toMatchObject({
       method_path: "*/*",
       settings: {
         caching_enabled: true,
@@ -186,9 +196,35 @@ describe("weather-forecast stack: forecast API", () => {
   });
 
   it("throttles prod at 1,000 rps with bursts of 2,000, dev far lower", () => {
-    const settingsOf = (env: EnvironmentName) => onlyResource(synthEnv(env), "aws_api_gateway_method_settings").settings as Record<string, number>;
+    const settingsOf = (env: EnvironmentName) => stageSettings(synthEnv(env)).settings as Record<string, number>;
     expect(settingsOf("prod")).toMatchObject({ throttling_rate_limit: 1000, throttling_burst_limit: 2000 });
     expect(settingsOf("dev").throttling_rate_limit).toBeLessThan(1000);
+  });
+
+  it.each(["staging", "prod"] as const)("%s: the retry routes cache for 10 s under AWS's method_path keys, API key required like the forecast routes", (env) => {
+    const json = synthEnv(env);
+    const overrides = Object.values(resourcesOf(json, "aws_api_gateway_method_settings")).filter((m) => m.method_path !== "*/*");
+    expect(overrides.map((m) => m.method_path).sort()).toEqual(["~1retry~1forecast/GET", "~1retry~1forecast~1{cityId}/GET"]);
+    for (const m of overrides) {
+      expect(m.settings).toMatchObject({ caching_enabled: true, cache_ttl_in_seconds: 10, cache_data_encrypted: true, require_authorization_for_cache_control: true, unauthorized_cache_control_header_strategy: "FAIL_WITH_403" });
+    }
+    const methods = Object.values(resourcesOf(json, "aws_api_gateway_method"));
+    expect(methods).toHaveLength(4);
+    for (const m of methods) expect(m).toMatchObject({ authorization: "NONE", api_key_required: true });
+    // The same cache keys as the routes they stand in for (Accept-Encoding included).
+    const keys = Object.values(resourcesOf(json, "aws_api_gateway_integration")).map((i) => [...(i.cache_key_parameters as string[])].sort().join(" "));
+    expect(keys.sort()).toEqual([
+      "method.request.header.Accept-Encoding method.request.path.cityId",
+      "method.request.header.Accept-Encoding method.request.path.cityId",
+      "method.request.header.Accept-Encoding method.request.querystring.cities",
+      "method.request.header.Accept-Encoding method.request.querystring.cities",
+    ]);
+  });
+
+  it("dev (no stage cache, so nothing to replay) has no retry routes and no per-method override", () => {
+    const json = synthEnv("dev");
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_resource")).map((r) => r.path_part).sort()).toEqual(["forecast", "{cityId}"]);
+    expect(Object.values(resourcesOf(json, "aws_api_gateway_method_settings")).map((m) => m.method_path)).toEqual(["*/*"]);
   });
 
   it("dev has no cache cluster (no hourly cost) but keeps the cache key declared", () => {
