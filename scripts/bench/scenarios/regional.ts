@@ -215,7 +215,8 @@ function coldRead(name: string, settings: Record<string, string>, drained: boole
         if (drained) await drain;
         else pending[worker] = drain;
         meter.wireBytes += Buffer.byteLength(response.body);
-        return { ...answer(cityIds, response.body), cleanup: () => env.admin.unlink(...cityIds.map((id) => kit.l2.redisKey(`forecast:${id}`))).then(() => undefined) };
+        // Not spread: that would run answer()'s getters, parsing inside the timed read.
+        return Object.assign(answer(cityIds, response.body), { cleanup: () => env.admin.unlink(...cityIds.map((id) => kit.l2.redisKey(`forecast:${id}`))).then(() => undefined) });
       },
       async close() {
         await Promise.all(pending);
@@ -298,12 +299,35 @@ function forecastEvent(cityIds: readonly string[]): APIGatewayProxyEvent {
   };
 }
 
-/** The forecasts of a response body, each as the JSON text it was stored as (the generator's text re-serializes byte-equal). */
+/**
+ * The forecasts of a response body, each as the JSON text it was stored as (the generator's text re-serializes
+ * byte-equal). Parsed when the runner verifies it, after the repeat: a repeat keeps every outcome until then, and
+ * 600 parsed 100-city answers (each ~1.6 MB twice over) do not fit in the heap where 600 bodies do.
+ */
 function answer(cityIds: readonly string[], body: string): ReadOutcome {
-  const parsed = JSON.parse(body) as { forecasts: Record<string, unknown>; errors: Record<string, { code: string; message: string }> };
-  const forecasts = new Map(Object.entries(parsed.forecasts).map(([id, f]) => [id, JSON.stringify(f)] as const));
-  const errors = Object.entries(parsed.errors);
-  return { requested: cityIds, forecasts, ...(errors.length > 0 ? { failed: new Set(errors.map(([id]) => id)), error: `${errors[0]![1].code}: ${errors[0]![1].message}` } : {}) };
+  let parsed: { forecasts: Map<string, string>; failed?: Set<string>; error?: string } | undefined;
+  const parse = () => {
+    if (parsed) return parsed;
+    const json = JSON.parse(body) as { forecasts: Record<string, unknown>; errors: Record<string, { code: string; message: string }> };
+    const errors = Object.entries(json.errors);
+    parsed = {
+      forecasts: new Map(Object.entries(json.forecasts).map(([id, f]) => [id, JSON.stringify(f)] as const)),
+      ...(errors.length > 0 ? { failed: new Set(errors.map(([id]) => id)), error: `${errors[0]![1].code}: ${errors[0]![1].message}` } : {}),
+    };
+    return parsed;
+  };
+  return {
+    requested: cityIds,
+    get forecasts() {
+      return parse().forecasts;
+    },
+    get failed() {
+      return parse().failed;
+    },
+    get error() {
+      return parse().error;
+    },
+  };
 }
 
 export interface RegionalPlan {
