@@ -180,7 +180,7 @@ function coldRead(name: string, settings: Record<string, string>, drained: boole
     }, async (kit) => kit.close());
     const current: KitApi[] = [];
     const pending: Array<Promise<void> | undefined> = [];
-    let reads = 0;
+    const lastRead: Array<readonly string[] | undefined> = [];
     const warmed = new Set<number>();
     const scenario: RegionalScenario = {
       name,
@@ -194,17 +194,23 @@ function coldRead(name: string, settings: Record<string, string>, drained: boole
           warmed.add(worker);
           for (let i = 0; i < warmReads; i++) {
             await scenario.prepare!(worker);
-            const outcome = await scenario.read(ids, worker);
-            await outcome.cleanup?.();
+            await scenario.read(ids, worker);
           }
           await pending[worker];
           pending[worker] = undefined;
         }
       },
+      // One fork per worker for the whole row (forks register with their container, so one per read would pile
+      // up): a read starts cold because the previous one's write-back is awaited, its Redis keys deleted and the
+      // fork's L1 cleared first.
       async prepare(worker) {
         await pending[worker];
         pending[worker] = undefined;
-        current[worker] = containers.get(worker).api({ namespace: `${namespace}-${reads++}` });
+        const kit = (current[worker] ??= containers.get(worker).api({ namespace: `${namespace}-w${worker}` }));
+        const written = lastRead[worker];
+        lastRead[worker] = undefined;
+        if (written?.length) await env.admin.unlink(...written.map((id) => kit.l2.redisKey(`forecast:${id}`)));
+        kit.l1.clear();
       },
       async read(cityIds, worker) {
         const kit = current[worker]!;
@@ -215,8 +221,8 @@ function coldRead(name: string, settings: Record<string, string>, drained: boole
         if (drained) await drain;
         else pending[worker] = drain;
         meter.wireBytes += Buffer.byteLength(response.body);
-        // Not spread: that would run answer()'s getters, parsing inside the timed read.
-        return Object.assign(answer(cityIds, response.body), { cleanup: () => env.admin.unlink(...cityIds.map((id) => kit.l2.redisKey(`forecast:${id}`))).then(() => undefined) });
+        lastRead[worker] = cityIds;
+        return answer(cityIds, response.body);
       },
       async close() {
         await Promise.all(pending);
