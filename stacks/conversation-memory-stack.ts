@@ -13,16 +13,17 @@ import { LambdaFunction } from "../modules/lambda-function/index.js";
 import { Network } from "../modules/network/index.js";
 import { suppress } from "../modules/policy-pack/index.js";
 import type { PolicyCheck } from "../modules/policy-pack/index.js";
-import { RedisCache, redisConnectionEnv } from "../modules/redis-cache/index.js";
+import type { RedisCache } from "../modules/redis-cache/index.js";
 import { conversationMemoryEnv } from "../functions/conversation-memory/env.js";
 import { alarmTopicArnOf } from "./alarms-config.js";
 import { functionCode } from "./code-location.js";
+import { functionL2 } from "./function-l2.js";
 import type { CodeLocation } from "./code-location.js";
 import { embeddingsTableProps, historyTableProps, memoryApiProps } from "./conversation-memory-parts.js";
 import { deployment } from "./deployment.js";
 import type { DeploymentConfig } from "./deployment.js";
 import { awsProviderSettings } from "./deployment-wiring.js";
-import { checkedEnvironment, lambdaEnvironment } from "./lambda-environment.js";
+import { lambdaEnvironment } from "./lambda-environment.js";
 import type { MemoryEnvironmentConfig } from "./memory-config.js";
 import { holds, postures } from "./posture.js";
 import type { EnvironmentPosture } from "./posture.js";
@@ -153,18 +154,17 @@ export class ConversationMemoryStack extends TerraformStack {
     this.memoryFunction.addToPolicy({ sid: "CursorKeyMac", actions: ["kms:GenerateMac"], resources: [this.cursorKey.arn] });
 
     if (config.l2 && this.network) {
-      const redis = config.l2.redis;
-      this.l2 = new RedisCache(this, "memory-l2", {
-        ...redis,
-        name: `${name}-l2`,
-        network: this.network.placement,
-        kmsKeyArn: this.keys?.data.keyArn ?? redis.kmsKeyArn,
-        alarms: withTopic(redis.alarms, alarmTopic),
+      this.l2 = functionL2(this, "memory-l2", {
+        redis: config.l2.redis,
+        name,
+        network: this.network,
+        keys: this.keys,
+        alarmTopic,
+        fn: this.memoryFunction,
+        functionName,
+        schema: conversationMemoryEnv,
+        logsReason: OPERATIONAL_LOGS,
       });
-      suppress(this.l2, "CKV_AWS_338", OPERATIONAL_LOGS);
-      this.l2.grantConnect(this.memoryFunction);
-      const redisEnv = checkedEnvironment(functionName, conversationMemoryEnv, redisConnectionEnv(this.l2.connection));
-      for (const [key, value] of Object.entries(redisEnv)) this.memoryFunction.addEnvironment(key, value);
     }
 
     const api = memoryApiProps(config, this.memoryFunction);

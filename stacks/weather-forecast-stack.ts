@@ -9,19 +9,20 @@ import { LambdaFunction } from "../modules/lambda-function/index.js";
 import { Network } from "../modules/network/index.js";
 import { suppress } from "../modules/policy-pack/index.js";
 import type { PolicyCheck } from "../modules/policy-pack/index.js";
-import { RedisCache, redisConnectionEnv } from "../modules/redis-cache/index.js";
+import type { RedisCache } from "../modules/redis-cache/index.js";
 import { forecastApiEnv } from "../functions/forecast-api/env.js";
 import { functionCode } from "./code-location.js";
+import { functionL2 } from "./function-l2.js";
 import type { CodeLocation } from "./code-location.js";
 import type { EnvironmentConfig } from "./config.js";
 import { deployment } from "./deployment.js";
 import type { DeploymentConfig } from "./deployment.js";
 import { awsProviderSettings } from "./deployment-wiring.js";
 import { alarmTopicArnOf } from "./alarms-config.js";
-import { checkedEnvironment, lambdaEnvironment } from "./lambda-environment.js";
+import { lambdaEnvironment } from "./lambda-environment.js";
 import { holds, postures } from "./posture.js";
 import type { EnvironmentPosture } from "./posture.js";
-import { checkPosture, createStackKeys, encryptLogGroups, withTopic } from "./stack-security.js";
+import { checkPosture, createStackKeys, encryptLogGroups } from "./stack-security.js";
 import type { StackKeys } from "./stack-security.js";
 import { forecastApiProps, forecastTableProps } from "./weather-forecast-parts.js";
 
@@ -107,20 +108,17 @@ export class WeatherForecastStack extends TerraformStack {
     this.forecastCache.grantReadWrite(this.forecastFunction);
 
     if (config.l2 && this.network) {
-      const redis = config.l2.redis;
-      this.l2 = new RedisCache(this, "forecast-l2", {
-        ...redis,
-        name: `${name}-l2`,
-        network: this.network.placement,
-        // At rest and the auth secret (the module's one key prop today; see docs/security.md for the token secret's).
-        kmsKeyArn: this.keys?.data.keyArn ?? redis.kmsKeyArn,
-        alarms: withTopic(redis.alarms, alarmTopic),
+      this.l2 = functionL2(this, "forecast-l2", {
+        redis: config.l2.redis,
+        name,
+        network: this.network,
+        keys: this.keys,
+        alarmTopic,
+        fn: this.forecastFunction,
+        functionName,
+        schema: forecastApiEnv,
+        logsReason: OPERATIONAL_LOGS,
       });
-      suppress(this.l2, "CKV_AWS_338", OPERATIONAL_LOGS);
-      this.l2.grantConnect(this.forecastFunction);
-      // The module renders its connection as the kit's REDIS_* variables; they are checked against the kit's schema.
-      const redisEnv = checkedEnvironment(functionName, forecastApiEnv, redisConnectionEnv(this.l2.connection));
-      for (const [key, value] of Object.entries(redisEnv)) this.forecastFunction.addEnvironment(key, value);
     }
 
     const api = forecastApiProps(config, this.forecastFunction);
