@@ -2,6 +2,7 @@ import { canonicalCityList } from "../../../functions/forecast-api/request.js";
 import { startLocalStack } from "../../local/local-stack.js";
 import type { LocalStack } from "../../local/local-stack.js";
 import { ISSUED_FOR } from "../environment.js";
+import { prng } from "../../support/forecast-generator.js";
 
 /**
  * Stage-cache hit ratio on a mixed-order workload, with and without canonical city lists (issue 15 item 4).
@@ -50,7 +51,7 @@ export async function runCanonicalSection(options: { quick: boolean; seed?: numb
     const workloads: CanonicalWorkloadResult[] = [];
     for (const name of ["random spelling per request", `fixed spelling per client (${CLIENTS} clients)`] as const) {
       stack.api.flushCache();
-      const rnd = rng(options.seed ?? 15);
+      const rnd = prng(options.seed ?? 15);
       const sets = citySets(rnd, 40);
       const perClient = name.startsWith("fixed") ? sets.map((set) => Array.from({ length: CLIENTS }, () => spell(set, rnd))) : undefined;
       const spellings: string[] = [];
@@ -151,14 +152,6 @@ function shuffle<T>(xs: T[], rnd: () => number): T[] {
   return xs;
 }
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The section's table for the bench report. */
 export function canonicalTable(r: CanonicalResults): string {

@@ -41,6 +41,7 @@ import { startLatencyProxy } from "../../support/latency-proxy.js";
 import { ensureTable } from "../../support/local-table.js";
 import { RedisServer } from "../../support/redis-server.js";
 import { indexEntry, queryReadUnits } from "./read-units.js";
+import { prng } from "../../support/forecast-generator.js";
 
 export interface LatencyRow {
   readonly scenario: string;
@@ -387,14 +388,7 @@ export function countPartitions(o: { users: number; writesPerHour: number; days:
   let acc = 0;
   for (let i = 0; i < users; i++) cdf[i] = acc += 1 / (i + 1) ** 1.1;
   for (let i = 0; i < users; i++) cdf[i]! /= acc;
-  let state = 0x2026_0310;
-  const uniform = () => {
-    // mulberry32: a small seeded PRNG, uniform on [0, 1).
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const uniform = prng(0x2026_0310);
   const user = () => {
     const r = uniform();
     let lo = 0;

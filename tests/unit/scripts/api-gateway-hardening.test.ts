@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { MAX_BODY_BYTES, startApiGatewayEmulator } from "../../../scripts/local/api-gateway-emulator.js";
 import type { ApiGatewayEmulator, EmulatedAuth } from "../../../scripts/local/api-gateway-emulator.js";
 import { StageCache } from "../../../scripts/local/gateway/stage-cache.js";
+import { prng } from "../../../scripts/support/forecast-generator.js";
 
 const open: EmulatedAuth = { mode: "none" };
 
@@ -23,15 +24,6 @@ function raw(base: string, method: string, path: string, options: { headers?: Re
   });
 }
 
-/** mulberry32: a seeded generator, so a failing case can be replayed from the printed seed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("StageCache: bounded by bytes, entries expire at their TTL", () => {
   it("evicts the least recently used entries to stay within its byte budget", () => {
@@ -116,7 +108,7 @@ describe("local API Gateway emulator: cannot be knocked over", () => {
 
   it("fuzz: random query keys, percent-encodings, methods and paths of 0–16 KB never get a 500, always a JSON body", async () => {
     const seed = 15_005;
-    const random = rng(seed);
+    const random = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const protoNames = Object.getOwnPropertyNames(Object.prototype);
     const chars = "abcXYZ019-._~!$&'()*+,;=:@";

@@ -10,6 +10,7 @@ import { startApiGatewayEmulator } from "../../../scripts/local/api-gateway-emul
 import type { ApiGatewayEmulator } from "../../../scripts/local/api-gateway-emulator.js";
 import { environments } from "../../../stacks/config.js";
 import { forecastApiProps } from "../../../stacks/weather-forecast-parts.js";
+import { prng } from "../../../scripts/support/forecast-generator.js";
 
 /**
  * Cache-key parity, as a property: whatever a client sends, an answer the stage cache serves under a key is the
@@ -36,14 +37,6 @@ const app = createForecastApp({ read: (ids) => read(ids), stageCacheTtlSeconds: 
 /** What an answer says: status, redirect target and body. */
 const answer = (r: { statusCode: number; location?: string | null; body: string }) => ({ status: r.statusCode, location: r.location ?? null, body: r.body });
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function get(base: string, path: string): Promise<{ statusCode: number; location: string | null; cache: string | null; body: string }> {
   const url = new URL(base);
@@ -81,7 +74,7 @@ describe("cache-key parity through the local gateway", () => {
 
   it("every answer served from the stage cache equals the handler's answer to the key alone", async () => {
     const seed = 1515;
-    const random = rng(seed);
+    const random = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const ids = [...Object.keys(KNOWN), "zzz", "sao-paulo"];
     const spell = (id: string) => (random() < 0.3 ? id.toUpperCase() : random() < 0.3 ? id[0]!.toUpperCase() + id.slice(1) : id);
