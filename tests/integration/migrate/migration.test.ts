@@ -73,8 +73,10 @@ afterAll(async () => {
 });
 
 function migrate(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
-  const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-  const child = spawn(process.execPath, [tsx, "scripts/migrate.ts", ...args], {
+  // The migration in this very process (tsx as a loader), not under tsx's CLI: the CLI runs the script in a child
+  // process, so a SIGKILL of the CLI left the migration running, writing its checkpoint beside the resumed run's.
+  const tsx = createRequire(import.meta.url).resolve("tsx/esm");
+  const child = spawn(process.execPath, ["--import", tsx, "scripts/migrate.ts", ...args], {
     cwd: projectRoot,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", SDK_MAX_ATTEMPTS: "1", SDK_RETRY_MODE: "standard", SDK_REQUEST_TIMEOUT_MS: "30000" },
