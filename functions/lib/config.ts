@@ -1,5 +1,6 @@
 import { EnvReader, envSchema } from "./env.js";
 import type { Env, EnvValue } from "./env.js";
+import { defaultHedgePercentile } from "./hedge.js";
 
 export { ConfigError } from "./env.js";
 export type { Env } from "./env.js";
@@ -161,9 +162,16 @@ export const runtimeEnv = envSchema({
     default: 0,
     min: 0,
     max: 50,
-    description: "hedged reads: a Redis batch read or BatchGetItem still unanswered after its recent p95 goes again (Redis: on a second connection), at most this % more requests; 0 = off",
+    description: "hedged reads: a Redis batch read or BatchGetItem still unanswered after a high percentile of its recent latencies goes again (Redis: on a second connection), at most this % more requests; 0 = off",
   },
-  READ_HEDGE_PERCENTILE: { type: "int", default: 95, min: 50, max: 99, description: "the recent-latency percentile of a read kind after which it is hedged" },
+  READ_HEDGE_PERCENTILE: {
+    type: "int",
+    default: 98,
+    min: 50,
+    max: 99,
+    defaultText: "`100 − 0.4 × READ_HEDGE_BUDGET_PCT` (98 at 5)",
+    description: "the recent-latency percentile of a read kind after which it is hedged; must be above `100 − READ_HEDGE_BUDGET_PCT`, or the ordinary spread of latencies spends the whole budget",
+  },
   READ_HEDGE_MIN_DELAY_MS: { type: "int", default: 2, min: 0, max: 10_000, description: "a hedge never goes sooner than this" },
   METRICS_ENABLED: { type: "bool", default: true, description: "`false` keeps counting but writes no EMF" },
   METRICS_NAMESPACE: { type: "string", default: "DataAccessKit", pattern: METRIC_NAMESPACE, description: "CloudWatch namespace" },
@@ -199,7 +207,7 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
     breakerCooldownMs: read("CACHE_BREAKER_COOLDOWN_MS"),
   };
 
-  const hedge: HedgeConfig = { budgetPct: read("READ_HEDGE_BUDGET_PCT"), percentile: read("READ_HEDGE_PERCENTILE"), minDelayMs: read("READ_HEDGE_MIN_DELAY_MS") };
+  const hedge: HedgeConfig = readHedge(r, read);
 
   const metrics: MetricsConfig = {
     enabled: read("METRICS_ENABLED"),
@@ -213,6 +221,14 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
 }
 
 type ReadKit = <K extends keyof typeof runtimeEnv & string>(name: K) => EnvValue<(typeof runtimeEnv)[K]>;
+
+function readHedge(r: EnvReader, read: ReadKit): HedgeConfig {
+  const budgetPct = read("READ_HEDGE_BUDGET_PCT");
+  const percentile = r.has("READ_HEDGE_PERCENTILE") ? read("READ_HEDGE_PERCENTILE") : defaultHedgePercentile(budgetPct);
+  if (budgetPct > 0 && 100 - percentile >= budgetPct)
+    r.problem("READ_HEDGE_PERCENTILE", String(percentile), `must be above ${100 - budgetPct} (100 − READ_HEDGE_BUDGET_PCT ${budgetPct}): reads slower than p${percentile} alone would spend the whole budget, leaving none for a slow call`);
+  return { budgetPct, percentile, minDelayMs: read("READ_HEDGE_MIN_DELAY_MS") };
+}
 
 function readRedis(r: EnvReader, read: ReadKit): RedisConfig | undefined {
   const timeouts = {

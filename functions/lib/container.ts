@@ -97,22 +97,28 @@ interface Shared {
   readonly logger: Logger;
   readonly clients: Map<ClientFactory<unknown>, unknown>;
   readonly redis: () => Promise<RedisClient | undefined>;
-  /** The hedge connection (a second client, same credentials), opened on first use; only with hedging on. */
-  readonly hedgeRedis: (() => Promise<RedisClient>) | undefined;
+  /** The hedge connections (more clients, same credentials; `HEDGE_CONNECTIONS`), each opened on first use; only with hedging on. */
+  readonly hedgeRedis: ((index: number) => Promise<RedisClient>) | undefined;
   readonly hedgers: Map<string, Hedger>;
   readonly breaker: CircuitBreaker;
 }
+
+/**
+ * Redis connections kept for hedged reads besides the main one: a hedge's losing read cannot be cancelled and holds
+ * its connection until the slow reply comes, so a second spare takes the next hedge meanwhile.
+ */
+const HEDGE_CONNECTIONS = 2;
 
 export function createContainer(config: RuntimeConfig, options: ContainerOptions = {}): Container {
   const logger = options.logger ?? jsonLogger({ service: config.metrics.service });
   const open = lazy(() => connectRedis(config, options.aws ?? {}, logger));
   const redis = () => open().then((o) => o?.client);
   const hedging = config.hedge.budgetPct > 0;
-  const openHedge = lazy(() => connectRedis(config, options.aws ?? {}, logger));
+  const openHedges = Array.from({ length: HEDGE_CONNECTIONS }, () => lazy(() => connectRedis(config, options.aws ?? {}, logger)));
   const hedgeRedis =
     hedging && config.redis
-      ? async () => {
-          const opened = await openHedge();
+      ? async (index: number) => {
+          const opened = await openHedges[index]!();
           if (!opened) throw new Error("Redis is not configured");
           return opened.client;
         }
@@ -138,9 +144,11 @@ export function createContainer(config: RuntimeConfig, options: ContainerOptions
     async close() {
       const opened = await open.peek()?.catch(() => undefined);
       opened?.close();
-      const hedge = await openHedge.peek()?.catch(() => undefined);
-      hedge?.close();
-      openHedge.reset();
+      for (const openHedge of openHedges) {
+        const hedge = await openHedge.peek()?.catch(() => undefined);
+        hedge?.close();
+        openHedge.reset();
+      }
       for (const [factory, made] of clients) factory.destroy(made);
       clients.clear();
       open.reset();
@@ -173,7 +181,7 @@ function build(shared: Shared, fork: ForkOptions): Container {
         timeoutMs: config.redis.commandTimeoutMs,
         breaker: shared.breaker,
         logger,
-        ...(l2Hedger && shared.hedgeRedis ? { hedge: { hedger: l2Hedger, redis: shared.hedgeRedis } } : {}),
+        ...(l2Hedger && shared.hedgeRedis ? { hedge: { hedger: l2Hedger, redis: shared.hedgeRedis, spares: HEDGE_CONNECTIONS } } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       })
     : undefined;

@@ -1,16 +1,28 @@
 import { OptionProblems } from "./validate.js";
 
 export interface HedgeOptions {
-  /** Percentile of this call kind's recent latencies after which the second request goes. @default 95 */
+  /**
+   * Percentile of this call kind's recent request latencies after which the second request goes. Calls slower than
+   * it get a hedge, so it sets how much of the budget the ordinary spread of latencies spends; the rest is left for
+   * the slow calls hedging is for. Must leave some: `100 - percentile` below `budget × 100`.
+   * @default 100 - 0.4 × budget × 100 (98 at a 5 % budget: ~2 % for the ordinary spread, ~3 % left for a slow tail)
+   */
   percentile?: number;
   /** The hedge never goes earlier than this, however fast the call usually is. @default 2 */
   minDelayMs?: number;
   /** Extra requests allowed, as a fraction of requests (a token bucket: each request adds this much). 0–0.5. @default 0.05 */
   budget?: number;
-  /** Most hedges the bucket can save up for a burst of slow calls. @default 3 */
+  /** Most hedges the bucket can save up for a burst of slow calls. @default 10 */
   burst?: number;
-  /** Latencies kept to estimate the percentile; no hedging until this many are seen. @default 64 */
+  /** Request latencies kept to estimate the percentile (the most recent ones). @default 256 */
   window?: number;
+  /** No hedging until this many latencies were seen. At most `window`. @default 32 */
+  minSamples?: number;
+  /**
+   * A request slower than this many times the window's median counts as the tail, not as the ordinary spread, and is
+   * left out of the percentile. @default 4
+   */
+  tailFactor?: number;
   /** @default performance.now */
   clock?: () => number;
 }
@@ -26,11 +38,18 @@ export interface HedgeStats {
 
 /**
  * Hedged requests for one kind of call (a BatchGetItem, a Redis MGET): when the first request has not answered after
- * the kind's recent p95 latency (never less than `minDelayMs`), a second, identical request goes, and the first
- * answer wins; the other is aborted. The cut is in the tail only: a call answered before the delay costs nothing
- * extra, and a token bucket (each call adds `budget` tokens, a hedge spends one) keeps second requests within
- * `budget` of all requests over any stretch of time, so a slow dependency is never sent twice its load.
+ * a high percentile of the kind's recent request latencies (never less than `minDelayMs`), a second, identical
+ * request goes, and the first answer wins; the other is aborted. The cut is in the tail only: a call answered before
+ * the delay costs nothing extra, and a token bucket (each call adds `budget` tokens, a hedge spends one) keeps second
+ * requests within `budget` of all requests over any stretch of time, so a slow dependency is never sent twice its load.
  * After "The Tail at Scale" (Dean & Barroso, CACM 2013, https://research.google/pubs/the-tail-at-scale/).
+ *
+ * Two choices the bench (`npm run bench -- --only regional`) showed matter:
+ * - The percentile sits above `100 - budget`: at p95 with a 5 % budget the ordinary spread alone spent the whole
+ *   bucket, and the slow calls found it empty (most of a 2 % +200 ms tail went unhedged).
+ * - Each request's own latency is what is recorded (the winner's, from when it was sent), as Finagle's backup
+ *   requests do: recording the call's time would put `delay + hedge` into the window for every hedged call and push
+ *   the delay up after each one.
  *
  * Only for reads that may be repeated (the same keys, the same answer).
  */
@@ -42,6 +61,8 @@ export class Hedger {
   private readonly burst: number;
   private readonly clock: () => number;
   private readonly samples: Float64Array;
+  private readonly minSamples: number;
+  private readonly tailFactor: number;
   private seen = 0;
   private tokens = 0;
   private delay: number | undefined;
@@ -56,21 +77,35 @@ export class Hedger {
     problems.range("budget", options.budget, 0, 0.5);
     problems.range("burst", options.burst, 1, 1000, { integer: true });
     problems.range("window", options.window, 8, 10_000, { integer: true });
+    const window = options.window ?? 256;
+    problems.range("minSamples", options.minSamples, 1, window, { integer: true });
+    problems.range("tailFactor", options.tailFactor, 1.5, 1000);
+    const budget = options.budget ?? 0.05;
+    const percentile = options.percentile ?? defaultHedgePercentile(budget * 100);
+    if (budget > 0 && 100 - percentile >= budget * 100)
+      problems.add("percentile", percentile, `must be above ${100 - budget * 100} (100 - budget × 100): hedging every call slower than p${percentile} spends the whole ${budget * 100} % budget on the ordinary spread of latencies and leaves none for a slow call`);
     problems.throwIfAny();
-    this.percentile = options.percentile ?? 95;
+    this.percentile = percentile;
     this.minDelayMs = options.minDelayMs ?? 2;
-    this.budget = options.budget ?? 0.05;
-    this.burst = options.burst ?? 3;
-    this.samples = new Float64Array(options.window ?? 64);
+    this.budget = budget;
+    this.burst = options.burst ?? 10;
+    this.samples = new Float64Array(window);
+    this.minSamples = options.minSamples ?? Math.min(32, window);
+    this.tailFactor = options.tailFactor ?? 4;
     this.clock = options.clock ?? (() => performance.now());
   }
 
   /** How long the first request may take before a second one goes; undefined until enough calls were seen. */
   delayMs(): number | undefined {
-    if (this.seen < this.samples.length) return undefined;
+    if (this.seen < this.minSamples) return undefined;
     if (this.delay === undefined) {
-      const sorted = Float64Array.from(this.samples).sort();
-      const at = sorted[Math.min(sorted.length - 1, Math.ceil((this.percentile / 100) * sorted.length) - 1)]!;
+      const all = this.samples.slice(0, Math.min(this.seen, this.samples.length)).sort();
+      // Latencies beyond tailFactor × the median are the tail hedging is for, not the ordinary spread: left in, a
+      // tail as frequent as 100 - percentile would become the delay itself, and no hedge would ever cut it.
+      const cap = all[all.length >> 1]! * this.tailFactor;
+      let n = all.length;
+      while (n > 1 && all[n - 1]! > cap) n--;
+      const at = all[Math.min(n - 1, Math.ceil((this.percentile / 100) * n) - 1)]!;
       this.delay = Math.max(this.minDelayMs, at);
     }
     return this.delay;
@@ -78,10 +113,11 @@ export class Hedger {
 
   /**
    * Runs `attempt` (given a signal that aborts it once the other request has won, or when `signal` aborts), and a
-   * second `attempt` if the first is slow and the budget allows. Resolves with the first success; rejects only
-   * when every request sent failed (with the first request's error).
+   * second `attempt` if the first is slow and the budget allows — and `canHedge`, asked at that moment, agrees (a
+   * second request that would only queue behind the first is not worth a token). Resolves with the first success;
+   * rejects only when every request sent failed (with the first request's error).
    */
-  async run<T>(attempt: (signal: AbortSignal, hedge: boolean) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async run<T>(attempt: (signal: AbortSignal, hedge: boolean) => Promise<T>, signal?: AbortSignal, canHedge?: () => boolean): Promise<T> {
     this.stats.calls++;
     this.tokens = Math.min(this.burst, this.tokens + this.budget);
     const started = this.clock();
@@ -100,13 +136,17 @@ export class Hedger {
     }
 
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const slow = new Promise<"slow">((resolve) => (timer = setTimeout(() => resolve("slow"), delay)));
+    let done = false;
+    // The timer's turn comes before the event loop reads its sockets: when the loop was busy (a GC pause, a long
+    // task) past the delay, the answer may be waiting unread. One turn of I/O first (setImmediate runs after the
+    // poll phase), so a request that was never slow gets no hedge and spends no budget.
+    const slow = new Promise<"slow">((resolve) => (timer = setTimeout(() => setImmediate(() => resolve("slow")), delay)));
     const settled = primary.then(
-      () => "done" as const,
-      () => "done" as const,
+      () => (done = true, "done" as const),
+      () => (done = true, "done" as const),
     );
     try {
-      if ((await Promise.race([settled, slow])) === "done" || this.tokens < 1 || signal?.aborted) {
+      if ((await Promise.race([settled, slow])) === "done" || done || this.tokens < 1 || signal?.aborted || (canHedge && !canHedge())) {
         const value = await primary;
         this.record(this.clock() - started);
         return value;
@@ -115,12 +155,14 @@ export class Hedger {
       this.stats.hedges++;
       const second = new AbortController();
       const unlinkSecond = link(signal, second);
+      const hedgeSent = this.clock();
       const backup = attempt(second.signal, true);
       try {
         const [value, winner] = await firstSuccess(primary, backup);
+        const answered = this.clock();
         (winner === 0 ? second : first).abort(new Error(`${this.name}: the other request answered first`));
         if (winner === 1) this.stats.hedgeWins++;
-        this.record(this.clock() - started);
+        this.record(answered - (winner === 0 ? started : hedgeSent));
         return value;
       } finally {
         unlinkSecond();
@@ -135,6 +177,14 @@ export class Hedger {
     this.samples[this.seen++ % this.samples.length] = ms;
     this.delay = undefined;
   }
+}
+
+/**
+ * The percentile a hedger with this budget (in %) waits for when none is given: 100 - 0.4 × budget, so the ordinary
+ * spread of latencies spends about 40 % of the budget and the rest is there for the slow tail (98 at 5 %).
+ */
+export function defaultHedgePercentile(budgetPct: number): number {
+  return Math.min(99.9, 100 - 0.4 * budgetPct);
 }
 
 /** The first of two promises to fulfil, and which; rejects with the first's error when both reject. */

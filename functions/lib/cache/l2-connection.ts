@@ -15,10 +15,12 @@ export interface L2ConnectionOptions {
   batchMode: BatchMode | undefined;
   logger: Logger;
   /**
-   * Hedged reads: a second connection, and the hedger that decides when a read goes to it too. A second request on
-   * the same connection would queue behind the slow reply (Redis answers a connection's commands in order).
+   * Hedged reads: spare connections (`redis(i)` gives the i-th, i < `spares`), and the hedger that decides when a read
+   * goes to one too (`spares` @default 1). A second request on the same connection would queue behind the slow reply (Redis answers a
+   * connection's commands in order), and so would one on a spare still holding an earlier hedge's losing read:
+   * two spares keep one free while the other waits out a slow reply.
    */
-  hedge?: { hedger: Hedger; redis: () => Promise<RedisClient> };
+  hedge?: { hedger: Hedger; redis: (index: number) => Promise<RedisClient>; spares?: number };
 }
 
 /**
@@ -32,13 +34,15 @@ export class L2Connection {
   readonly hedger: Hedger | undefined;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
-  /** The connection commands go to, and the hedge connection (swapped when a hedge answers first). */
-  private slots: [ClientSlot, ClientSlot | undefined];
+  /** The connection commands go to (first), then the hedge connections (a hedge that answers first swaps in). */
+  private slots: ClientSlot[];
   private mode: BatchMode | undefined;
 
   constructor(options: L2ConnectionOptions) {
     const redis = options.redis;
-    this.slots = [new ClientSlot(typeof redis === "function" ? redis : () => Promise.resolve(redis)), options.hedge ? new ClientSlot(options.hedge.redis) : undefined];
+    const hedge = options.hedge;
+    const spares = hedge ? Array.from({ length: hedge.spares ?? 1 }, (_, i) => new ClientSlot(() => hedge.redis(i))) : [];
+    this.slots = [new ClientSlot(typeof redis === "function" ? redis : () => Promise.resolve(redis)), ...spares];
     this.hedger = options.hedge?.hedger;
     this.timeoutMs = options.timeoutMs;
     this.breaker = options.breaker;
@@ -49,24 +53,37 @@ export class L2Connection {
   /**
    * A read that may be repeated, hedged when the connection has a hedger: `work` runs on the main connection and,
    * if it is slow (see {@link Hedger}), on the hedge connection too; the first answer wins. When the hedge
-   * connection wins, the two swap, so the next commands do not queue behind the slow reply.
+   * connection wins, the two swap, so the next commands do not queue behind the slow reply. A connection that
+   * still has a read in flight (the loser of an earlier hedge: Redis cannot cancel it) takes no hedge, since the
+   * hedge would wait behind that reply; the hedger then waits for the first request and spends no budget.
    */
   read<T>(op: string, work: (redis: RedisClient) => Promise<T>, deadline?: Deadline): Promise<T> {
-    const [main, spare] = this.slots;
+    const [main, ...spares] = this.slots as [ClientSlot, ...ClientSlot[]];
     const hedger = this.hedger;
-    if (!hedger || !spare) return this.run(op, work, deadline);
+    if (!hedger || spares.length === 0) return this.run(op, work, deadline);
     // Connected ahead of the first hedge, once the hedger is about to start hedging.
-    if (hedger.stats.calls >= 8) spare.warm();
+    if (hedger.stats.calls >= 8) for (const spare of spares) spare.warm();
     return this.run(op, async (redis) => {
       let answered = false;
-      return hedger.run(async (_signal, hedge) => {
-        const value = await work(hedge ? await spare.ready() : redis);
-        if (!answered) {
-          answered = true;
-          if (hedge && this.slots[0] === main) this.slots = [spare, main];
-        }
-        return value;
-      });
+      let spare: ClientSlot | undefined;
+      return hedger.run(
+        async (_signal, hedge) => {
+          const slot = hedge ? spare! : main;
+          slot.inflight++;
+          try {
+            const value = await work(hedge ? await slot.ready() : redis);
+            if (!answered) {
+              answered = true;
+              if (hedge && this.slots[0] === main) this.slots = [slot, ...this.slots.filter((s) => s !== slot)];
+            }
+            return value;
+          } finally {
+            slot.inflight--;
+          }
+        },
+        undefined,
+        () => (spare = spares.find((s) => s.inflight === 0)) !== undefined,
+      );
     }, deadline);
   }
 
@@ -86,7 +103,7 @@ export class L2Connection {
     if (this.breaker && !this.acquire(this.breaker)) throw new L2Error("circuit-open", `L2 ${op} skipped: circuit breaker open`);
     const cutByDeadline = left < this.timeoutMs;
     try {
-      const result = await withTimeout(this.slots[0].ready().then(work), Math.min(this.timeoutMs, left), () =>
+      const result = await withTimeout(this.slots[0]!.ready().then(work), Math.min(this.timeoutMs, left), () =>
         cutByDeadline ? new L2Error("deadline", `L2 ${op} cut at the request's deadline after ${Math.round(left)} ms`) : new L2Error("timeout", `L2 ${op} timed out after ${this.timeoutMs} ms`),
       );
       if (this.breaker) this.succeeded(this.breaker);
@@ -125,6 +142,8 @@ export class L2Connection {
 
 /** One Redis client, connected on first use. */
 class ClientSlot {
+  /** Hedged reads sent on this connection and not yet answered. */
+  inflight = 0;
   private client: Promise<RedisClient> | undefined;
   private connecting: Promise<void> | undefined;
 

@@ -7,10 +7,9 @@ import { systemClock } from "./clock.js";
 import type { Clock } from "./clock.js";
 import type { Entry } from "./entry.js";
 import { L2Connection } from "./l2-connection.js";
-import type { BatchMode } from "./l2-connection.js";
+import type { BatchMode, L2ConnectionOptions } from "./l2-connection.js";
 import type { LevelCallOptions, SerializingCacheLevel } from "./level.js";
 import type { Deadline } from "../deadline.js";
-import type { Hedger } from "../hedge.js";
 import { decodeEntry, encodeEntry, isBinary, jsonSerializer } from "./serializer.js";
 import type { ValueSerializer } from "./serializer.js";
 
@@ -45,9 +44,10 @@ export interface L2Options<V> {
   onDecodeError?: (key: string, error: Error) => void;
   /**
    * Hedged batch reads (MGET, or the per-key GETs): a read still unanswered after the hedger's delay goes again on
-   * a second connection (`redis` gives it), the first answer wins, within the hedger's budget. @default none
+   * a spare connection (`redis(i)` gives the i-th of `spares`, default 1) that has no read in flight, the first
+   * answer wins, within the hedger's budget. @default none
    */
-  hedge?: { hedger: Hedger; redis: () => Promise<RedisClient> };
+  hedge?: L2ConnectionOptions["hedge"];
   /** @default Date.now */
   clock?: Clock;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { L2Cache } from "../../../functions/lib/cache/l2.js";
 import { stringSerializer } from "../../../functions/lib/cache/serializer.js";
@@ -88,5 +88,31 @@ describe("hedged Redis MGET (a second connection)", () => {
     expect(await values()).toEqual(keys.map((k) => `forecast of ${k}`));
     expect(hedger.stats.hedges).toBe(1);
     expect(proxy.stats.roundTrips).toBe(1);
+  });
+
+  it("sends a hedge to a spare with no read in flight: the connection the last slow reply still holds takes none", async () => {
+    const [first, spare0, spare1] = [0, 1, 2].map(() => createRedisClient(config(), { onError: () => undefined })) as [RedisClient, RedisClient, RedisClient];
+    try {
+      const hedger = hedgerFor("redis-read-2");
+      const redis = async (i: number) => [spare0, spare1][i]!;
+      const l2 = new L2Cache<string>({ redis: first, keyPrefix: `hedge-${randomUUID()}:`, timeoutMs: 5000, serializer: stringSerializer, hedge: { hedger, redis, spares: 2 } });
+      const until = Date.now() + 60_000;
+      await l2.setMany(keys.map((k) => [k, { value: `forecast of ${k}`, freshUntil: until, staleUntil: until }] as const));
+      const values = async () => (await l2.getMany(keys)).map((e) => (e && !e.negative ? e.value : undefined));
+      for (let i = 0; i < 10; i++) await values(); // the spares connect after the 8th
+
+      // First slow read: the hedge on spare 0 wins, spare 0 takes the next reads, `first` still waits for its reply.
+      proxy.slowNext(1, 2000);
+      expect(await values()).toEqual(keys.map((k) => `forecast of ${k}`));
+      // Second slow read, on spare 0: its hedge goes to spare 1, not to `first`, whose slow reply is still coming.
+      const [onFirst, onSpare1] = [vi.spyOn(first, "mget"), vi.spyOn(spare1, "mget")];
+      proxy.slowNext(1, 2000);
+      expect(await values()).toEqual(keys.map((k) => `forecast of ${k}`));
+      expect(hedger.stats).toMatchObject({ hedges: 2, hedgeWins: 2 });
+      expect(onSpare1).toHaveBeenCalledTimes(1);
+      expect(onFirst).not.toHaveBeenCalled();
+    } finally {
+      for (const client of [first, spare0, spare1]) client.disconnect();
+    }
   });
 });

@@ -17,7 +17,7 @@ describe("readConfig", () => {
       aws: { region: "eu-west-1", dynamodbEndpoint: undefined, athenaEndpoint: undefined, maxSockets: 50, connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3, retryMode: "adaptive" },
       redis: undefined,
       cache: { namespace: "kit", l1MaxEntries: 10_000, l1MaxBytes: 67_108_864, ttlJitterPct: 10, breakerThreshold: 5, breakerCooldownMs: 5000 },
-      hedge: { budgetPct: 0, percentile: 95, minDelayMs: 2 },
+      hedge: { budgetPct: 0, percentile: 99.9, minDelayMs: 2 },
       metrics: { enabled: true, namespace: "DataAccessKit", service: "local" },
     });
   });

@@ -1,5 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Hedger } from "../../../functions/lib/hedge.js";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { connect } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { defaultHedgePercentile, Hedger } from "../../../functions/lib/hedge.js";
 import { OptionsError } from "../../../functions/lib/validate.js";
 
 /** A read that answers `value` after `ms` (fake timers), recording each request and whether it was aborted. */
@@ -38,7 +41,7 @@ describe("Hedger", () => {
     expect(hedger.delayMs()).toBe(10);
   });
 
-  it("sends a second request once the first is slower than the recent p95; the first answer wins and the other is aborted", async () => {
+  it("sends a second request once the first is slower than the recent percentile; the first answer wins and the other is aborted", async () => {
     const hedger = new Hedger("tail", options);
     const warm = fakeRead(() => 10);
     for (let i = 0; i < 8; i++) await call(hedger.run(warm.attempt), 20);
@@ -54,7 +57,7 @@ describe("Hedger", () => {
   });
 
   it("keeps second requests within the budget when far more calls are slow than it allows", async () => {
-    const hedger = new Hedger("budget", { window: 20, percentile: 50, budget: 0.05, burst: 3, clock: () => Date.now() });
+    const hedger = new Hedger("budget", { window: 20, percentile: 99, budget: 0.05, burst: 3, clock: () => Date.now() });
     // Every fifth call is slow: 20 % of calls would deserve a hedge, the budget allows 5 %.
     const allSlow = fakeRead((n, hedge) => (hedge ? 5 : n % 5 === 4 ? 1000 : 10));
     for (let i = 0; i < 400; i++) await call(hedger.run(allSlow.attempt), 1100);
@@ -92,5 +95,90 @@ describe("Hedger", () => {
   it("names each bad option with its range", () => {
     expect(() => new Hedger("x", { budget: 0.9, percentile: 20 })).toThrow(OptionsError);
     expect(() => new Hedger("x", { budget: 0.9 })).toThrow(/budget/);
+    expect(() => new Hedger("x", { window: 16, minSamples: 17 })).toThrow(/minSamples = 17/);
+  });
+
+  it("refuses a percentile whose ordinary spread alone would spend the budget, and derives one that leaves room", () => {
+    expect(() => new Hedger("x", { budget: 0.05, percentile: 95 })).toThrow(/percentile = 95: must be above 95 .*whole 5 % budget/);
+    expect(() => new Hedger("x", { budget: 0.05, percentile: 96 })).not.toThrow();
+    expect(defaultHedgePercentile(5)).toBe(98);
+    expect(defaultHedgePercentile(50)).toBe(80);
+  });
+
+  it("records each request's own latency: hedges that win keep the delay where it was", async () => {
+    const hedger = new Hedger("own-latency", { ...options, burst: 20 });
+    const warm = fakeRead(() => 10);
+    for (let i = 0; i < 8; i++) await call(hedger.run(warm.attempt), 20);
+    const slowFirst = fakeRead((_, hedge) => (hedge ? 10 : 1000));
+    for (let i = 0; i < 6; i++) expect(await call(hedger.run(slowFirst.attempt), 1100)).toBe("answer-hedge");
+    // The calls took ~20 ms (delay + hedge); had that been recorded, the delay would have doubled.
+    expect(hedger.delayMs()).toBe(10);
+  });
+
+  it("leaves a tail slower than tailFactor × the median out of the percentile, so an unhedged tail does not become the delay", async () => {
+    const hedger = new Hedger("tail-out", { window: 50, percentile: 90, budget: 0.5, burst: 50, clock: () => Date.now() });
+    // One call in five is 100× slower and cannot be hedged (canHedge says no): 20 % of the window is tail.
+    const read = fakeRead((n) => (n % 5 === 4 ? 1000 : 10));
+    for (let i = 0; i < 50; i++) await call(hedger.run(read.attempt, undefined, () => false), 1100);
+    expect(hedger.stats.hedges).toBe(0);
+    expect(hedger.delayMs()).toBe(10);
+    // The same window with the tail counted would hedge nothing earlier than a full second.
+    const counted = new Hedger("tail-in", { window: 50, percentile: 90, budget: 0.5, burst: 50, tailFactor: 1000, clock: () => Date.now() });
+    const again = fakeRead((n) => (n % 5 === 4 ? 1000 : 10));
+    for (let i = 0; i < 50; i++) await call(counted.run(again.attempt, undefined, () => false), 1100);
+    expect(counted.delayMs()).toBe(1000);
+  });
+
+  it("sends no second request, and spends no budget, when canHedge says the second request would only queue", async () => {
+    const hedger = new Hedger("busy", options);
+    const warm = fakeRead(() => 10);
+    for (let i = 0; i < 8; i++) await call(hedger.run(warm.attempt), 20);
+    const slow = fakeRead((_, hedge) => (hedge ? 10 : 100));
+    let asked = 0;
+    expect(await call(hedger.run(slow.attempt, undefined, () => (asked++, false)), 200)).toBe("answer-first");
+    expect(asked).toBe(1);
+    expect(slow.requests).toEqual([{ hedge: false, aborted: false }]);
+    expect(hedger.stats.hedges).toBe(0);
+    expect(await call(hedger.run(slow.attempt), 200)).toBe("answer-hedge");
+    expect(hedger.stats.hedges).toBe(1);
+  });
+});
+
+describe("Hedger on a busy event loop (real timers, an echo server in another process)", () => {
+  let server: ChildProcess;
+  let port: number;
+  beforeAll(async () => {
+    // Another process, so it answers while this one's loop is blocked, as a remote server would.
+    const code = `const s = require("node:net").createServer((c) => c.on("data", (d) => c.write(d))); s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
+    server = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+    port = Number(await new Promise<string>((resolve) => server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))));
+  });
+  afterAll(() => {
+    server.kill();
+  });
+
+  it("does not hedge a request whose answer arrived while the loop was blocked past the delay", async () => {
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.setNoDelay(true);
+    const echo = () => new Promise<string>((resolve) => {
+      socket.once("data", (d) => resolve(d.toString()));
+      socket.write("ping");
+    });
+    const hedger = new Hedger("echo", { window: 8, budget: 0.5, burst: 8, minDelayMs: 5 });
+    for (let i = 0; i < 8; i++) await hedger.run(() => echo());
+    expect(hedger.delayMs()).toBe(5);
+    const sent: boolean[] = [];
+    const answer = hedger.run((_signal, hedge) => {
+      sent.push(hedge);
+      return echo();
+    });
+    // A 50 ms stall (a GC pause, a long task): the echo is back long before the loop looks at its timer.
+    const until = performance.now() + 50;
+    while (performance.now() < until);
+    expect(await answer).toBe("ping");
+    expect(sent).toEqual([false]);
+    expect(hedger.stats.hedges).toBe(0);
+    socket.destroy();
   });
 });
