@@ -10,6 +10,12 @@ export interface HedgeOptions {
   percentile?: number;
   /** The hedge never goes earlier than this, however fast the call usually is. @default 2 */
   minDelayMs?: number;
+  /**
+   * Nor earlier than this many times the window's median. In a calm stretch the percentile can sit just above the
+   * median (p98 of Redis MGETs was 1.1× their median in the bench); then the next burst of ordinary jitter (a GC
+   * pause) hedges calls about to answer anyway, and the budget is gone when a slow call comes. @default 1.5
+   */
+  minDelayFactor?: number;
   /** Extra requests allowed, as a fraction of requests (a token bucket: each request adds this much). 0–0.5. @default 0.05 */
   budget?: number;
   /** Most hedges the bucket can save up for a burst of slow calls. @default 10 */
@@ -38,18 +44,21 @@ export interface HedgeStats {
 
 /**
  * Hedged requests for one kind of call (a BatchGetItem, a Redis MGET): when the first request has not answered after
- * a high percentile of the kind's recent request latencies (never less than `minDelayMs`), a second, identical
+ * a high percentile of the kind's recent request latencies (never less than `minDelayMs`, nor than
+ * `minDelayFactor` × their median), a second, identical
  * request goes, and the first answer wins; the other is aborted. The cut is in the tail only: a call answered before
  * the delay costs nothing extra, and a token bucket (each call adds `budget` tokens, a hedge spends one) keeps second
  * requests within `budget` of all requests over any stretch of time, so a slow dependency is never sent twice its load.
  * After "The Tail at Scale" (Dean & Barroso, CACM 2013, https://research.google/pubs/the-tail-at-scale/).
  *
- * Two choices the bench (`npm run bench -- --only regional`) showed matter:
+ * Choices the bench (`npm run bench -- --only regional`, traced per call) showed matter:
  * - The percentile sits above `100 - budget`: at p95 with a 5 % budget the ordinary spread alone spent the whole
  *   bucket, and the slow calls found it empty (most of a 2 % +200 ms tail went unhedged).
- * - Each request's own latency is what is recorded (the winner's, from when it was sent), as Finagle's backup
- *   requests do: recording the call's time would put `delay + hedge` into the window for every hedged call and push
- *   the delay up after each one.
+ * - Each request's own latency is what is recorded (the winner's, from when it was sent): recording the call's
+ *   time would put `delay + hedge` into the window for every hedged call and push the delay up after each one.
+ * - Samples beyond `tailFactor` × the median stay out of the percentile, and the delay is never under
+ *   `minDelayFactor` × the median (see each option).
+ * - A timer that fires late (the loop was busy) first lets the loop read its sockets: see {@link Hedger.run}.
  *
  * Only for reads that may be repeated (the same keys, the same answer).
  */
@@ -63,6 +72,7 @@ export class Hedger {
   private readonly samples: Float64Array;
   private readonly minSamples: number;
   private readonly tailFactor: number;
+  private readonly minDelayFactor: number;
   private seen = 0;
   private tokens = 0;
   private delay: number | undefined;
@@ -80,6 +90,7 @@ export class Hedger {
     const window = options.window ?? 256;
     problems.range("minSamples", options.minSamples, 1, window, { integer: true });
     problems.range("tailFactor", options.tailFactor, 1.5, 1000);
+    problems.range("minDelayFactor", options.minDelayFactor, 0, 100);
     const budget = options.budget ?? 0.05;
     const percentile = options.percentile ?? defaultHedgePercentile(budget * 100);
     if (budget > 0 && 100 - percentile >= budget * 100)
@@ -92,6 +103,7 @@ export class Hedger {
     this.samples = new Float64Array(window);
     this.minSamples = options.minSamples ?? Math.min(32, window);
     this.tailFactor = options.tailFactor ?? 4;
+    this.minDelayFactor = options.minDelayFactor ?? 1.5;
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -102,11 +114,12 @@ export class Hedger {
       const all = this.samples.slice(0, Math.min(this.seen, this.samples.length)).sort();
       // Latencies beyond tailFactor × the median are the tail hedging is for, not the ordinary spread: left in, a
       // tail as frequent as 100 - percentile would become the delay itself, and no hedge would ever cut it.
-      const cap = all[all.length >> 1]! * this.tailFactor;
+      const median = all[all.length >> 1]!;
+      const cap = median * this.tailFactor;
       let n = all.length;
       while (n > 1 && all[n - 1]! > cap) n--;
       const at = all[Math.min(n - 1, Math.ceil((this.percentile / 100) * n) - 1)]!;
-      this.delay = Math.max(this.minDelayMs, at);
+      this.delay = Math.max(this.minDelayMs, at, median * this.minDelayFactor);
     }
     return this.delay;
   }

@@ -30,7 +30,8 @@ async function call<T>(promise: Promise<T>, advanceMs = 5000): Promise<T> {
 describe("Hedger", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
-  const options = { window: 8, budget: 0.5, burst: 2, clock: () => Date.now() };
+  // minDelayFactor 0: these cases are about the percentile alone (the floor has its own case).
+  const options = { window: 8, budget: 0.5, burst: 2, minDelayFactor: 0, clock: () => Date.now() };
 
   it("sends one request per call until it has seen a window of latencies, and for every call faster than the delay", async () => {
     const hedger = new Hedger("fast", options);
@@ -116,17 +117,27 @@ describe("Hedger", () => {
   });
 
   it("leaves a tail slower than tailFactor × the median out of the percentile, so an unhedged tail does not become the delay", async () => {
-    const hedger = new Hedger("tail-out", { window: 50, percentile: 90, budget: 0.5, burst: 50, clock: () => Date.now() });
+    const hedger = new Hedger("tail-out", { window: 50, percentile: 90, budget: 0.5, burst: 50, minDelayFactor: 0, clock: () => Date.now() });
     // One call in five is 100× slower and cannot be hedged (canHedge says no): 20 % of the window is tail.
     const read = fakeRead((n) => (n % 5 === 4 ? 1000 : 10));
     for (let i = 0; i < 50; i++) await call(hedger.run(read.attempt, undefined, () => false), 1100);
     expect(hedger.stats.hedges).toBe(0);
     expect(hedger.delayMs()).toBe(10);
     // The same window with the tail counted would hedge nothing earlier than a full second.
-    const counted = new Hedger("tail-in", { window: 50, percentile: 90, budget: 0.5, burst: 50, tailFactor: 1000, clock: () => Date.now() });
+    const counted = new Hedger("tail-in", { window: 50, percentile: 90, budget: 0.5, burst: 50, tailFactor: 1000, minDelayFactor: 0, clock: () => Date.now() });
     const again = fakeRead((n) => (n % 5 === 4 ? 1000 : 10));
     for (let i = 0; i < 50; i++) await call(counted.run(again.attempt, undefined, () => false), 1100);
     expect(counted.delayMs()).toBe(1000);
+  });
+
+  it("never hedges sooner than minDelayFactor × the median, however tight the recent latencies are", async () => {
+    const hedger = new Hedger("floor", { window: 8, budget: 0.5, burst: 2, clock: () => Date.now() });
+    const tight = fakeRead(() => 10);
+    for (let i = 0; i < 8; i++) await call(hedger.run(tight.attempt), 20);
+    expect(hedger.delayMs()).toBe(15);
+    const justPast = fakeRead((_, hedge) => (hedge ? 10 : 14));
+    expect(await call(hedger.run(justPast.attempt), 50)).toBe("answer-first");
+    expect(hedger.stats.hedges).toBe(0);
   });
 
   it("sends no second request, and spends no budget, when canHedge says the second request would only queue", async () => {
