@@ -162,7 +162,7 @@ export const runtimeEnv = envSchema({
     default: 0,
     min: 0,
     max: 50,
-    description: "hedged reads: a Redis batch read or BatchGetItem still unanswered after a high percentile of its recent latencies goes again (Redis: on a second connection), at most this % more requests; 0 = off",
+    description: "hedged reads: a Redis batch read or BatchGetItem still unanswered after a high percentile of its recent latencies goes again (Redis: on a spare connection), at most this % more requests; 0 = off",
   },
   READ_HEDGE_PERCENTILE: {
     type: "int",
