@@ -45,9 +45,10 @@ export interface HedgeStats {
 /**
  * Hedged requests for one kind of call (a BatchGetItem, a Redis MGET): when the first request has not answered after
  * a high percentile of the kind's recent request latencies (never less than `minDelayMs`, nor than `minDelayFactor`
- * × their median), a second, identical request goes, and the first answer wins; the other is aborted. The cut is in the tail only: a call answered before
- * the delay costs nothing extra, and a token bucket (each call adds `budget` tokens, a hedge spends one) keeps second
- * requests within `budget` of all requests over any stretch of time, so a slow dependency is never sent twice its load.
+ * × their median), a second, identical request goes, and the first answer wins; the other is aborted. The cut is in
+ * the tail only: a call answered before the delay costs nothing extra, and a token bucket (each call adds `budget`
+ * tokens, a hedge spends one) keeps second requests within `budget` of all requests over any stretch of time, so a
+ * slow dependency is never sent twice its load.
  * After "The Tail at Scale" (Dean & Barroso, CACM 2013, https://research.google/pubs/the-tail-at-scale/).
  *
  * Choices the bench (`npm run bench -- --only regional`, traced per call) showed matter:
