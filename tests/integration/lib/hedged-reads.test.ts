@@ -100,6 +100,8 @@ describe("hedged Redis MGET (a second connection)", () => {
       await l2.setMany(keys.map((k) => [k, { value: `forecast of ${k}`, freshUntil: until, staleUntil: until }] as const));
       const values = async () => (await l2.getMany(keys)).map((e) => (e && !e.negative ? e.value : undefined));
       for (let i = 0; i < 10; i++) await values(); // the spares connect after the 8th
+      // Their handshakes done, so the slowed round trips below are reads, not a spare's connection setup.
+      await Promise.all([spare0, spare1].map((c) => (c.status === "ready" ? undefined : new Promise((resolve) => c.once("ready", resolve)))));
 
       // First slow read: the hedge on spare 0 wins, spare 0 takes the next reads, `first` still waits for its reply.
       proxy.slowNext(1, 2000);
