@@ -8,6 +8,7 @@ import { memoryEnv } from "../../functions/conversation-memory/env.js";
 import { forecastEnv } from "../../functions/forecast-api/env.js";
 import { runtimeEnv } from "../../functions/lib/config.js";
 import type { EnvSchema, VarSpec } from "../../functions/lib/env.js";
+import { withMarkedBlock } from "./marked-block.js";
 
 export interface EnvTable {
   readonly id: string;
@@ -31,12 +32,7 @@ export function envTable(schema: EnvSchema): string {
 
 /** `text` with the table `id` replaced by `table`; throws when the file has no such table. */
 export function withEnvTable(text: string, id: string, table: string): string {
-  const start = `<!-- env-table:${id} -->`;
-  const end = "<!-- /env-table -->";
-  const from = text.indexOf(start);
-  const to = from < 0 ? -1 : text.indexOf(end, from);
-  if (from < 0 || to < 0) throw new Error(`no "${start}" … "${end}" block to fill`);
-  return `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`;
+  return withMarkedBlock(text, { start: `<!-- env-table:${id} -->`, end: "<!-- /env-table -->" }, table);
 }
 
 function defaultOf(spec: VarSpec): string {

@@ -8,6 +8,7 @@
 import { dirname, join, relative, sep } from "node:path";
 import ts from "typescript";
 import { cell } from "./env-tables.js";
+import { withMarkedBlock } from "./marked-block.js";
 
 export interface InputTable {
   readonly module: string;
@@ -202,16 +203,5 @@ function code(text: string): string {
 
 /** Replaces the block between `<!-- inputs -->` and `<!-- /inputs -->` (inserted after "## Inputs" when absent). */
 export function withInputTable(text: string, table: string): string {
-  const start = "<!-- inputs -->";
-  const end = "<!-- /inputs -->";
-  const from = text.indexOf(start);
-  if (from < 0) {
-    const heading = text.indexOf("## Inputs\n");
-    if (heading < 0) throw new Error('no "## Inputs" section to put the inputs tables in');
-    const at = heading + "## Inputs\n".length;
-    return `${text.slice(0, at)}\n${start}\n${table}\n${end}\n${text.slice(at)}`;
-  }
-  const to = text.indexOf(end, from);
-  if (to < 0) throw new Error(`"${start}" without "${end}"`);
-  return `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`;
+  return withMarkedBlock(text, { start: "<!-- inputs -->", end: "<!-- /inputs -->", insertAfter: { heading: "## Inputs", what: "the inputs tables" } }, table);
 }

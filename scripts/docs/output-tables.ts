@@ -9,6 +9,7 @@ import { TABLE_OUTPUTS } from "../../modules/dynamodb-table/outputs.js";
 import { FUNCTION_OUTPUTS } from "../../modules/lambda-function/outputs.js";
 import { NETWORK_OUTPUTS } from "../../modules/network/outputs.js";
 import { CACHE_OUTPUTS } from "../../modules/redis-cache/outputs.js";
+import { withMarkedBlock } from "./marked-block.js";
 
 export const OUTPUT_TABLES: ReadonlyArray<{ module: string; file: string; specs: Record<string, OutputSpec> }> = [
   { module: "api-cache", file: "modules/api-cache/README.md", specs: API_OUTPUTS },
@@ -32,16 +33,5 @@ export function outputTable(specs: Record<string, OutputSpec>): string {
 
 /** Replaces the block between `<!-- outputs -->` and `<!-- /outputs -->` (inserted after "## Outputs" when absent). */
 export function withOutputTable(text: string, table: string): string {
-  const start = "<!-- outputs -->";
-  const end = "<!-- /outputs -->";
-  const from = text.indexOf(start);
-  if (from < 0) {
-    const heading = text.indexOf("## Outputs\n");
-    if (heading < 0) throw new Error('no "## Outputs" section to put the outputs table in');
-    const at = heading + "## Outputs\n".length;
-    return `${text.slice(0, at)}\n${start}\n${table}\n${end}\n${text.slice(at)}`;
-  }
-  const to = text.indexOf(end, from);
-  if (to < 0) throw new Error(`"${start}" without "${end}"`);
-  return `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`;
+  return withMarkedBlock(text, { start: "<!-- outputs -->", end: "<!-- /outputs -->", insertAfter: { heading: "## Outputs", what: "the outputs table" } }, table);
 }
